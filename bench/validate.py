@@ -1,0 +1,322 @@
+"""Format-only validation of a submission CSV, driven by the competition's SubmissionSchema.
+
+Never computes a score. Memory stays bounded: the file size is checked first, the bytes are
+scanned in blocks (encoding, binary content), and rows are parsed in chunks, stopping as soon as
+there are more rows than the answers have.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import logging
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from bench.competition import Column, Competition
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 1 << 30  # 1 GiB: no MLE-bench submission comes near it
+MAX_ROWS_WITHOUT_ANSWERS = 5_000_000
+CHUNK_ROWS = 250_000
+EXAMPLES = 5
+
+
+def _result(valid: bool, message: str) -> Any:
+    """sandbox.ValidationResult (the type the sandbox's validation server returns)."""
+    try:
+        from sandbox import ValidationResult
+    except ImportError:
+        from sandbox.config import ValidationResult
+    return ValidationResult(valid=valid, message=message)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the answers say a submission must contain: its ids (as text) or just its row count."""
+
+    ids: frozenset[str] | None = None
+    rows: int | None = None
+
+
+@dataclass
+class _Findings:
+    """Problems found so far, each with a count and a few example rows."""
+
+    problems: dict[str, list[Any]] = field(default_factory=dict)
+
+    def add(self, key: str, count: int, examples: Iterable[str]) -> None:
+        entry = self.problems.setdefault(key, [0, []])
+        entry[0] += count
+        entry[1].extend(list(examples)[: EXAMPLES - len(entry[1])])
+
+    def messages(self) -> list[str]:
+        return [f"{key}: {count} row(s), e.g. {', '.join(ex)}" for key, (count, ex) in self.problems.items()]
+
+
+def _examples(items: Iterable[Any], limit: int = EXAMPLES) -> str:
+    items = sorted(str(i) for i in items)
+    shown = ", ".join(repr(i) for i in items[:limit])
+    return shown + (f" (and {len(items) - limit} more)" if len(items) > limit else "")
+
+
+def _scan_bytes(path: Path) -> str | None:
+    """One pass over the raw bytes: binary content and UTF-8 validity. None when fine."""
+    head = path.open("rb").read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "the file is UTF-16 encoded; save it as UTF-8 (e.g. pandas to_csv with the default encoding)"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 22):
+            if b"\x00" in block:
+                return ("the file contains NUL bytes: it looks like a binary file (zip, parquet, pickle?), "
+                        "not a CSV text file")
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return (f"the file is not valid UTF-8 (bad byte at offset {offset + exc.start}); "
+                        "write it with encoding='utf-8'")
+            offset += len(block)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "the file is not valid UTF-8 (it ends in the middle of a character); write it with encoding='utf-8'"
+    return None
+
+
+def _read_header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle), [])
+
+
+def _header_problems(header: list[str], comp: Competition) -> list[str]:
+    schema = comp.schema
+    required = [c.name for c in schema.columns]
+    problems = []
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        problems.append(f"duplicated column name(s): {_examples(duplicated)}")
+    missing = [c for c in required if c not in header]
+    if missing:
+        hint = ""
+        if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+            hint = " (the header looks separated by ';', tab or '|': use commas)"
+        problems.append(f"missing column(s) {missing}; found {header[:20]}{hint}")
+    extra = [h for h in header if h not in required]
+    if extra and not schema.extra_columns_allowed:
+        hint = " (an unnamed first column usually means the index was written: use index=False)" if any(
+            h == "" or h.startswith("Unnamed") for h in extra) else ""
+        problems.append(f"unexpected column(s) {_examples(extra)}; expected exactly {required}{hint}")
+    return problems
+
+
+def _check_column(col: Column, values: Any, first_row: int, found: _Findings) -> None:
+    """Values of one column in one chunk (strings, NaN where the cell was empty)."""
+    import numpy as np
+    import pandas as pd
+
+    rows = np.arange(first_row, first_row + len(values))
+    empty = values.isna().to_numpy()
+    if empty.any() and not col.nullable:
+        found.add(f"empty/missing values in column '{col.name}'", int(empty.sum()),
+                  [f"row {r}" for r in rows[empty][:EXAMPLES]])
+    present = ~empty
+    if col.kind in ("float", "int", "probability"):
+        numbers = pd.to_numeric(values.str.strip(), errors="coerce").to_numpy(dtype=float)
+        not_number = present & np.isnan(numbers) & ~values.str.strip().str.lower().isin(["nan"]).to_numpy()
+        if not_number.any():
+            found.add(f"non-numeric values in column '{col.name}'", int(not_number.sum()),
+                      [f"row {r} {v[:40]!r}" for r, v in zip(rows[not_number][:EXAMPLES], values[not_number])])
+        nan = present & ~not_number & np.isnan(numbers)
+        if nan.any() and not col.nullable:
+            found.add(f"NaN in column '{col.name}'", int(nan.sum()), [f"row {r}" for r in rows[nan][:EXAMPLES]])
+        _check_range(col, numbers, rows, found)
+    elif col.kind == "label" and col.allowed is not None:
+        bad = present & ~values.str.strip().isin(col.allowed).to_numpy()
+        if bad.any():
+            found.add(f"labels not allowed in column '{col.name}' (allowed: {_examples(col.allowed, 8)})",
+                      int(bad.sum()), [f"row {r} {v[:40]!r}" for r, v in zip(rows[bad][:EXAMPLES], values[bad])])
+
+
+def _check_range(col: Column, numbers: Any, rows: Any, found: _Findings) -> None:
+    import numpy as np
+
+    low = 0.0 if col.kind == "probability" and col.low is None else col.low
+    high = 1.0 if col.kind == "probability" and col.high is None else col.high
+    with np.errstate(invalid="ignore"):
+        inf = np.isinf(numbers)
+        bad = inf.copy()
+        if low is not None:
+            bad |= numbers < low
+        if high is not None:
+            bad |= numbers > high
+        if col.kind == "int":
+            bad |= np.isfinite(numbers) & (numbers != np.round(numbers))
+    if bad.any():
+        what = f"in [{low}, {high}]" if (low, high) != (None, None) else "finite"
+        what += " and whole numbers" if col.kind == "int" else ""
+        found.add(f"values of column '{col.name}' must be {what}", int(bad.sum()),
+                  [f"row {r} {float(v)!r}" for r, v in zip(rows[bad][:EXAMPLES], numbers[bad])])
+
+
+def _check_sums(comp: Competition, chunk: Any, first_row: int, found: _Findings) -> None:
+    import numpy as np
+    import pandas as pd
+
+    cols = list(comp.schema.rows_sum_to_one)
+    numbers = chunk[cols].apply(lambda s: pd.to_numeric(s, errors="coerce")).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        sums = numbers.sum(axis=1)
+        bad = ~(np.abs(sums - 1.0) <= comp.schema.sum_tolerance)
+    if bad.any():
+        rows = np.arange(first_row, first_row + len(chunk))[bad]
+        found.add(f"probabilities in {len(cols)} columns must sum to 1 per row "
+                  f"(tolerance {comp.schema.sum_tolerance})", int(bad.sum()),
+                  [f"row {r} sums to {s:.6g}" for r, s in zip(rows[:EXAMPLES], sums[bad])])
+
+
+def _scan_rows(path: Path, comp: Competition, expected: Expected, found: _Findings) -> tuple[int, list[Any], bool]:
+    """Parse in chunks; returns (rows read, id chunks, stopped_early)."""
+    import pandas as pd
+
+    schema = comp.schema
+    limit = expected.rows if expected.ids is None else len(expected.ids)
+    limit = MAX_ROWS_WITHOUT_ANSWERS if limit is None else limit
+    reader = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
+                         index_col=False, chunksize=CHUNK_ROWS, on_bad_lines="error")
+    count, ids = 0, []
+    with reader, warnings.catch_warnings():
+        # pandas only warns (and drops data) when a row has more fields than the header
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        for chunk in reader:
+            first_row = count + 1
+            count += len(chunk)
+            if count > limit:
+                return count, ids, True
+            for col in schema.columns:
+                _check_column(col, chunk[col.name], first_row, found)
+            if schema.rows_sum_to_one:
+                _check_sums(comp, chunk, first_row, found)
+            if schema.id_column is not None:
+                ids.append(chunk[schema.id_column].fillna("").str.strip())
+    return count, ids, False
+
+
+def _id_problems(id_chunks: list[Any], expected: Expected, id_column: str) -> list[str]:
+    import pandas as pd
+
+    if not id_chunks:
+        return []
+    ids = pd.concat(id_chunks, ignore_index=True)
+    problems = []
+    dup = ids[ids.duplicated()]
+    if len(dup):
+        problems.append(f"{len(dup)} duplicated id(s) in column '{id_column}', e.g. {_examples(dup.unique())}")
+    if expected.ids is not None:
+        got = set(ids)
+        missing, extra = expected.ids - got, got - expected.ids
+        if missing:
+            problems.append(f"{len(missing)} id(s) of the test set are missing, e.g. {_examples(missing)}")
+        if extra:
+            problems.append(f"{len(extra)} id(s) are not in the test set, e.g. {_examples(extra)}")
+    return problems
+
+
+def validate_submission(
+    path: Path, comp: Competition, expected: Expected | None = None, *, max_bytes: int = MAX_BYTES,
+) -> Any:
+    """Check a submission's format against `comp.schema` and the expected ids/row count.
+
+    Returns `sandbox.ValidationResult(valid, message)`; never raises for a bad file."""
+    path = Path(path)
+    expected = expected or Expected()
+    try:
+        problems = _validate(path, comp, expected, max_bytes)
+    except Exception as exc:  # a parser corner we did not foresee must still not be a traceback
+        logger.exception("validator failed on %s", path)
+        problems = [f"the file could not be read as CSV ({type(exc).__name__}: {str(exc)[:200]})"]
+    if problems:
+        return _result(False, "Invalid submission: " + "; ".join(problems))
+    return _result(True, "Submission is valid.")
+
+
+def _validate(path: Path, comp: Competition, expected: Expected, max_bytes: int) -> list[str]:
+    import pandas as pd
+
+    if not path.is_file():
+        return [f"no file at {path}; write your predictions to this path"]
+    if path.suffix.lower() != ".csv":
+        return [f"the submission must be a .csv file, got {path.name!r}"]
+    size = path.stat().st_size
+    if size == 0:
+        return ["the file is empty; it needs a header row and one row per test example"]
+    if size > max_bytes:
+        return [f"the file is {size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB limit; "
+                "a submission holds one row per test example only"]
+    if (problem := _scan_bytes(path)) is not None:
+        return [problem]
+    try:
+        header = _read_header(path)
+    except csv.Error as exc:
+        return [f"the header row could not be parsed as CSV ({exc})"]
+    if not header:
+        return ["the file has no header row"]
+    if problems := _header_problems(header, comp):
+        return problems
+    found = _Findings()
+    try:
+        count, id_chunks, stopped = _scan_rows(path, comp, expected, found)
+    except pd.errors.ParserWarning:
+        return ["some rows have more fields than the header; every row needs exactly "
+                f"{len(header)} comma-separated fields (quote text that contains commas)"]
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        return [f"the file is not a well-formed CSV ({str(exc).strip()[:200]})"]
+    want = len(expected.ids) if expected.ids is not None else expected.rows
+    if stopped:
+        limit = want if want is not None else MAX_ROWS_WITHOUT_ANSWERS
+        return [f"the file has more than {limit} rows (stopped reading at row {count}); "
+                f"expected {want if want is not None else 'fewer'} rows, one per test example"]
+    if count == 0:
+        return ["the file has a header but no rows"]
+    problems = found.messages()
+    if want is not None and count != want:
+        problems.insert(0, f"the file has {count} rows but {want} were expected (one per test example)")
+    if comp.schema.id_column is not None:
+        problems.extend(_id_problems(id_chunks, expected, comp.schema.id_column))
+    return problems
+
+
+def answers_path(comp: Competition, data_dir: Path) -> Path:
+    return Path(data_dir) / comp.id / "prepared" / "private" / comp.schema.answers_file
+
+
+def load_expected(comp: Competition, data_dir: Path) -> Expected:
+    """Ids (or the row count) the submission must match, read from the private answers."""
+    import pandas as pd
+
+    path = answers_path(comp, data_dir)
+    if not path.is_file():
+        raise FileNotFoundError(f"answers not found at {path}; run `python -m bench prepare -c {comp.id}`")
+    id_col = comp.schema.id_column
+    if path.suffix == ".jsonl":
+        frame = pd.read_json(path, lines=True, dtype=False)
+    else:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False,
+                            usecols=None if id_col is None else [id_col])
+    if id_col is None:
+        return Expected(rows=len(frame))
+    return Expected(ids=frozenset(frame[id_col].astype(str).str.strip()))
+
+
+def make_validator(comp: Competition, data_dir: Path) -> Callable[[Path], Any]:
+    """A `(path) -> ValidationResult` for the sandbox; the answers' ids are read once, here."""
+    expected = load_expected(comp, data_dir)
+
+    def validator(path: Path) -> Any:
+        return validate_submission(Path(path), comp, expected)
+
+    return validator

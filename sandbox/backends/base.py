@@ -1,0 +1,166 @@
+"""The isolation interface every backend implements (local processes, bubblewrap, docker).
+
+An Isolation knows how to start a process *inside* the isolation and how to kill it with all its
+descendants. Everything above it (shell, kernel, scripts, validation) is backend-generic.
+
+Layout contract shared by all backends: the host workspace holds submission/ code/ logs/ working/.
+A per-sandbox runtime dir (a short host temp dir, because Unix socket paths are limited to 107 bytes)
+holds kernels/ (connection files + IPC sockets), grader/grader.sock (validation server), forwarder.py,
+and tmp/ (the sandbox's /tmp). Isolated backends mount the workspace at /home, the data dir read-only at
+/home/data and the runtime dir at /run/mle-sandbox, so the inside paths are MLE-bench's own
+(see MLEBENCH_PATHS). The local backend sees host paths.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+
+from sandbox.config import Limits
+
+INSIDE_RUNTIME = "/run/mle-sandbox"  # where isolated backends mount the runtime dir
+GRADER_SOCKET = "grader/grader.sock"  # relative to the runtime dir
+VALIDATION_PORT = 5000  # inside docker/bwrap the validation server answers on 127.0.0.1:5000
+
+
+@dataclass(frozen=True)
+class SandboxPaths:
+    """The sandbox's directories, either as seen inside the isolation or on the host."""
+
+    data: str
+    submission: str
+    code: str
+    logs: str
+    working: str
+    home: str  # the workspace root (inside: /home)
+    runtime: str  # kernel connection files, grader socket, tmp/
+
+    @classmethod
+    def under(cls, home: str | Path, data: str | Path, runtime: str | Path) -> SandboxPaths:
+        """Paths for a workspace root `home`, a data dir and a runtime dir."""
+        h = Path(home)
+        return cls(
+            data=str(data),
+            submission=str(h / "submission"),
+            code=str(h / "code"),
+            logs=str(h / "logs"),
+            working=str(h / "working"),
+            home=str(h),
+            runtime=str(runtime),
+        )
+
+
+# Inside paths of the isolated backends (docker, bwrap): MLE-bench's layout.
+MLEBENCH_PATHS = SandboxPaths.under("/home", "/home/data", INSIDE_RUNTIME)
+
+
+@dataclass(frozen=True)
+class IsolationSpec:
+    """Everything a backend needs to set itself up."""
+
+    host: SandboxPaths  # host dirs: home = workspace root, data = public data dir, runtime = temp dir
+    limits: Limits
+    sandbox_id: str  # unique, [a-z0-9-]; use it to name containers/cgroups
+    image: str | None = None  # docker image (docker only)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend really contains. `check` and the tests report these honestly."""
+
+    network_isolated: bool
+    filesystem_isolated: bool  # host files outside the mounts are invisible
+    data_read_only: bool  # the data dir cannot be written, even by a process trying hard
+    pid_isolated: bool  # cannot see or signal host processes
+    memory_limited: bool = False  # memory limit enforced (cgroup or RLIMIT_AS)
+    pids_limited: bool = False  # process-count limit enforced (pids cgroup); fork bombs contained
+
+
+class Isolation(ABC):
+    """A place to run processes. Subclasses set `name`, `capabilities` (may be refined per instance in
+    __init__, e.g. when cgroups are usable) and `paths` (inside paths)."""
+
+    name: str = "base"
+    capabilities: Capabilities = Capabilities(False, False, False, False)
+    python: str = "python3"  # interpreter inside, with ipykernel and the ML stack
+    search_path: str = "/usr/local/bin:/usr/bin:/bin"  # PATH inside
+
+    def __init__(self, spec: IsolationSpec) -> None:
+        self.spec = spec
+        self.paths: SandboxPaths = MLEBENCH_PATHS
+
+    def start(self) -> None:
+        """Prepare the isolation (create cgroups, start a container, ...). Called once."""
+
+    @abstractmethod
+    def spawn(
+        self,
+        argv: list[str],
+        *,
+        env: dict[str, str],
+        cwd: str,
+        stdin: int | None = subprocess.PIPE,
+        stdout: int | None = subprocess.PIPE,
+        stderr: int | None = subprocess.STDOUT,
+    ) -> subprocess.Popen:
+        """Start argv inside the isolation in its own process group/session. `env` is exactly the
+        environment the process gets (already allow-listed); `cwd` is an inside path. Inside docker
+        and bwrap, 127.0.0.1:VALIDATION_PORT must reach the Unix socket <runtime>/GRADER_SOCKET."""
+
+    def interrupt(self, proc: subprocess.Popen) -> None:
+        """Send SIGINT to the process group of the process running argv (the shell's foreground
+        command gets it; a non-interactive bash ignores it for `&` jobs), without harming the isolation
+        wrapper itself. Default: proc is that process (local). Wrapping backends override this."""
+        try:
+            os.killpg(proc.pid, signal.SIGINT)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    @abstractmethod
+    def kill_tree(self, proc: subprocess.Popen) -> None:
+        """Kill proc and every descendant inside the isolation; must not raise if already dead."""
+
+    def oom_killed(self, proc: subprocess.Popen) -> bool:
+        """Best effort: was proc (or a descendant) killed because the memory limit was hit?"""
+        return self.oom_count(proc) > 0
+
+    def oom_count(self, proc: subprocess.Popen) -> int:
+        """Best effort: how many processes of proc's tree the OOM killer has killed so far (the shell
+        compares it before/after each command). Backends that cannot tell return 0."""
+        return 0
+
+    def pids_limit_hits(self) -> int:
+        """Best effort: how many times a fork failed at the sandbox's process limit so far (compared
+        before/after an action to report killed_reason="pids"). 0 when unknown."""
+        return 0
+
+    @abstractmethod
+    def close(self) -> None:
+        """Stop everything, remove containers/cgroups/temp dirs. Idempotent."""
+
+    @classmethod
+    @abstractmethod
+    def available(cls) -> tuple[bool, str]:
+        """(works here?, reason or how to fix)."""
+
+
+def forwarder_argv(paths: SandboxPaths, *, use_socat: bool | None = None, python: str = "python3") -> list[str]:
+    """Command to run INSIDE that serves 127.0.0.1:VALIDATION_PORT and forwards each connection to the
+    grader's Unix socket: socat when available (default: whether the host has it, right for bwrap;
+    a docker image should pass its own answer), else the stdlib forwarder that the sandbox copies to
+    <runtime>/forwarder.py when it opens."""
+    inside_socket = f"{paths.runtime}/{GRADER_SOCKET}"
+    if use_socat is None:
+        use_socat = shutil.which("socat") is not None
+    if use_socat:
+        return [
+            "socat",
+            f"TCP-LISTEN:{VALIDATION_PORT},bind=127.0.0.1,fork,reuseaddr",
+            f"UNIX-CONNECT:{inside_socket}",
+        ]
+    return [python, f"{paths.runtime}/forwarder.py", str(VALIDATION_PORT), inside_socket]

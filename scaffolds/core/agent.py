@@ -1,0 +1,119 @@
+"""The scaffold-independent agent contract: the `Agent` protocol, loop-ending exceptions, the registry.
+
+An agent's loop runs on the host and talks to a `Sandbox` and an `LLM`. It ends by raising one of the
+`AgentStop` exceptions below (each carries its reason, as in mini-swe-agent); `run` catches them and
+returns an `AgentResult`. Agents register by name under the entry-point group `mle_suite.agents`, so a
+user's own agent plugs in from another package without touching this repository.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from sandbox import Sandbox
+    from scaffolds.core.llm import LLM
+    from scaffolds.core.task import Task
+
+logger = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "mle_suite.agents"
+# Agents of this repository, so the registry works even when the package is not pip-installed.
+BUILTIN_AGENTS: dict[str, str] = {"aide": "scaffolds.aide.agent:AideAgent"}
+
+
+class AgentStop(Exception):
+    """Base of the exceptions that end an agent's loop. `reason` is a short machine-readable tag."""
+
+    reason = "stopped"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or self.reason)
+        self.message = message or self.reason
+
+
+class Submitted(AgentStop):
+    """The agent declared it is done."""
+
+    reason = "submitted"
+
+
+class LimitsExceeded(AgentStop):
+    """A step, cost, token or call limit was reached."""
+
+    reason = "limits_exceeded"
+
+
+class TimeExceeded(AgentStop):
+    """The run's wall-clock budget is spent."""
+
+    reason = "time_exceeded"
+
+
+class LLMFailed(AgentStop):
+    """The LLM layer gave up after its retries; the run ends gracefully with what it has."""
+
+    reason = "llm_error"
+
+
+class FormatError(Exception):
+    """The model's reply could not be used (no code, no action). Not a stop: the loop may retry."""
+
+
+@dataclass
+class AgentResult:
+    """How a run ended and where its submission is (a host path, or None when there is none)."""
+
+    reason: str
+    message: str = ""
+    submission: Path | None = None
+    steps: int = 0
+    cost_usd: float = 0.0
+    tokens: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Agent(Protocol):
+    """What `bench run` needs from a scaffold."""
+
+    name: str
+
+    def run(self, task: Task, sandbox: Sandbox, llm: LLM, run_dir: Path) -> AgentResult:
+        """Work on `task` inside `sandbox` until done or out of limits; save artifacts under `run_dir`."""
+        ...
+
+
+class UnknownAgent(ValueError):
+    """No agent is registered under this name."""
+
+
+def _entry_points() -> dict[str, str]:
+    from importlib.metadata import entry_points
+
+    found = {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return {**BUILTIN_AGENTS, **found}
+
+
+def available_agents() -> list[str]:
+    """Names of every registered agent (built-in and entry points)."""
+    return sorted(_entry_points())
+
+
+def get_agent_class(name: str) -> type:
+    """The agent class registered as `name`; raises `UnknownAgent` naming the available ones."""
+    targets = _entry_points()
+    if name not in targets:
+        raise UnknownAgent(f"unknown agent {name!r}; available: {', '.join(sorted(targets))}")
+    module_name, _, attr = targets[name].partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, attr)
+
+
+def create_agent(name: str, **kwargs: Any) -> Agent:
+    """Instantiate the agent registered as `name` with its constructor keyword arguments."""
+    return get_agent_class(name)(**kwargs)

@@ -1,0 +1,433 @@
+"""The LLM client every scaffold uses: one `chat` call with retries, tool calls (native or JSON-in-text),
+quirks, accounting, budget, call log and record/replay."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import local as local_model
+from .budget import Budget
+from .calllog import CallLog
+from .cassette import Player, Recorder
+from .errors import ContextWindowExceeded, LLMError, ReplayDivergence
+from .jsonparse import parse_arguments, parse_tool_calls, tool_prompt
+from .models import (apply_quirks, check_api_key, context_window_of, import_litellm, is_local, price_table_entry,
+                     provider_of, quirks_for, supports_tools)
+from .records import ChatResult, Message, ToolCall, ToolSpec, Usage
+from .tokens import count_tokens
+
+log = logging.getLogger(__name__)
+
+_RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 529}
+_NUDGE = ("Your previous reply did not contain a valid tool call. Reply again with only the JSON object "
+          '{"tool": ..., "arguments": {...}} in a ```json fenced block.')
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    """Everything that configures one LLM object, except the (shared) budget."""
+
+    model: str = "local"
+    temperature: float | None = None
+    api_base: str | None = None
+    timeout_s: float = 600.0
+    max_retries: int = 5
+    price: tuple[float, float] | None = None  # USD per 1M (input, output) tokens, for unmapped models
+    max_tokens: int | None = None
+    log_path: Path | None = None
+    record_path: Path | None = None
+    replay_path: Path | None = None
+    retry_initial_s: float = 1.0  # first backoff; doubles per attempt, with jitter
+    retry_max_s: float = 60.0  # cap of one backoff wait
+
+
+class _ToolsUnsupported(Exception):
+    """The backend rejected the `tools` parameter; the call is redone with JSON in text."""
+
+
+@dataclass
+class _Trace:
+    """What happened during one chat call, for accounting and the call log."""
+
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    modes: list[str] = field(default_factory=list)
+
+
+class LLM:
+    """A chat model reached through litellm (any provider), or the embedded model with "local"."""
+
+    def __init__(self, model: str = "local", *, temperature: float | None = None, api_base: str | None = None,
+                 budget: Budget | None = None, log_path: Path | None = None, record_path: Path | None = None,
+                 replay_path: Path | None = None, timeout_s: float = 600, max_retries: int = 5,
+                 price: tuple[float, float] | None = None, max_tokens: int | None = None,
+                 retry_initial_s: float = 1.0, retry_max_s: float = 60.0):
+        config = LLMConfig(model, temperature, api_base, timeout_s, max_retries, price, max_tokens,
+                           log_path, record_path, replay_path, retry_initial_s, retry_max_s)
+        self._setup(config, budget)
+
+    @classmethod
+    def from_config(cls, config: LLMConfig, budget: Budget | None = None) -> LLM:
+        llm = cls.__new__(cls)
+        llm._setup(config, budget)
+        return llm
+
+    def _setup(self, config: LLMConfig, budget: Budget | None) -> None:
+        if config.record_path and config.replay_path:
+            raise ValueError("record_path and replay_path are exclusive: record one run, replay it in another")
+        if config.price is not None and (len(config.price) != 2 or min(config.price) < 0):
+            raise ValueError(f"price must be (usd_per_1M_input, usd_per_1M_output), got {config.price!r}")
+        self.config, self.model, self.budget = config, config.model, budget
+        self._player = Player(config.replay_path) if config.replay_path else None
+        self._recorder = Recorder(config.record_path) if config.record_path else None
+        self._log = CallLog(config.log_path) if config.log_path else None
+        self._counter = itertools.count()
+        self._local = local_model.resolve_spec(self.model) if is_local(self.model) else None
+        if self._player is None:  # a replay needs neither keys nor the local runtime
+            if self._local:
+                local_model.check_runtime()
+                local_model.verify(self._local)
+            else:
+                check_api_key(self.model, config.api_base)
+        self._quirks = quirks_for(self.model)
+        self._litellm_model = f"openai/{self._local.alias}" if self._local else self.model
+        self._price_entry = None if self._local else price_table_entry(self.model)
+        # Small local models follow a JSON-in-text protocol more reliably than llama.cpp's tool parsing.
+        self._native_tools = not self._local and supports_tools(self.model) is not False
+        if self._price_entry is None and config.price is None and not self._local:
+            log.warning("model %r is not in litellm's price map and no price= was given: its cost counts as $0",
+                        self.model)
+
+    # ----- public API -----
+
+    def chat(self, messages: list[Message], *, tools: list[ToolSpec] | None = None,
+             tool_choice: str | None = None) -> ChatResult:
+        """One model turn. `tool_choice`: None/"auto", "required", "none", or a tool name to force."""
+        tools = list(tools or ())
+        _validate(messages, tools, tool_choice)
+        if self.budget is not None:
+            self.budget.check()
+        index, started, trace = next(self._counter), time.monotonic(), _Trace()
+        try:
+            text, calls, finish, model = self._turn(messages, tools, tool_choice, trace)
+        except (LLMError, ReplayDivergence) as err:
+            self._write_log(index, trace, started, None, None, err)
+            raise
+        usage = self._usage(trace, time.monotonic() - started)
+        result = ChatResult(text, calls, usage, model, finish)
+        if self.budget is not None:
+            self.budget.add(usage)
+        self._write_log(index, trace, started, result, usage, None)
+        return result
+
+    def count_tokens(self, text: str) -> int:
+        return count_tokens(self.model, text)
+
+    def count_message_tokens(self, messages: list[Message]) -> int:
+        """Tokens of a conversation, with the few per-message framing tokens chat formats add."""
+        return sum(self.count_tokens(m.content) + 4 for m in messages) + 2
+
+    @property
+    def context_window(self) -> int:
+        if self._local:
+            return local_model.default_n_ctx()
+        return context_window_of(self.model)
+
+    # ----- one turn: native tools, falling back to JSON in text -----
+
+    def _turn(self, messages: list[Message], tools: list[ToolSpec], tool_choice: str | None,
+              trace: _Trace) -> tuple[str, tuple[ToolCall, ...], str | None, str]:
+        mode = "plain" if not tools else ("native" if self._native_tools else "text")
+        resp = self._request(messages, tools, tool_choice, mode, trace)
+        mode = trace.modes[-1]
+        text, calls, bad = _parse_reply(resp, tools)
+        wants_tool = bool(tools) and tool_choice != "none"
+        must_call = wants_tool and tool_choice not in (None, "auto")
+        forced = tool_choice if tool_choice not in (None, "auto", "required", "none") else None
+        if wants_tool and not calls:
+            calls = parse_tool_calls(text, tools, forced)  # JSON written as prose
+        if wants_tool and not calls and (must_call or bad):
+            log.info("no usable tool call from %s (%s); asking for JSON in text", self.model,
+                     f"{bad} malformed" if bad else "prose answer")
+            nudge = (text, _NUDGE) if mode == "text" else None
+            resp = self._request(messages, tools, tool_choice, "text", trace, nudge=nudge)
+            text, _, _ = _parse_reply(resp, tools)
+            calls = parse_tool_calls(text, tools, forced)
+        choice = resp["choices"][0]
+        return text, calls, choice.get("finish_reason"), resp.get("model") or self.model
+
+    def _request(self, messages: list[Message], tools: list[ToolSpec], tool_choice: str | None, mode: str,
+                 trace: _Trace, nudge: tuple[str, str] | None = None) -> dict[str, Any]:
+        request = self._build_request(messages, tools, tool_choice, mode, nudge)
+        trace.requests.append(request)
+        trace.modes.append(mode)
+        try:
+            resp = self._replay(request) if self._player else self._send(request, trace)
+        except _ToolsUnsupported as err:
+            self._record(request, None, "tools_unsupported", str(err))
+            log.info("%s rejected native tools (%s); using JSON in text from now on", self.model, err)
+            self._native_tools = False
+            return self._request(messages, tools, tool_choice, "text", trace, nudge)
+        except LLMError as err:
+            kind = "context_window" if isinstance(err, ContextWindowExceeded) else "error"
+            self._record(request, None, kind, str(err))
+            raise
+        self._record(request, resp, None, None)
+        trace.responses.append(resp)
+        return resp
+
+    def _build_request(self, messages: list[Message], tools: list[ToolSpec], tool_choice: str | None, mode: str,
+                       nudge: tuple[str, str] | None) -> dict[str, Any]:
+        if mode == "native":
+            wire = [_native_message(m) for m in messages]
+        else:
+            extra = tool_prompt(tools, _forced(tool_choice)) if mode == "text" and tool_choice != "none" else ""
+            wire = _text_messages(messages, extra)
+        if nudge:
+            wire += [{"role": "assistant", "content": nudge[0]}, {"role": "user", "content": nudge[1]}]
+        request: dict[str, Any] = {"model": self._litellm_model, "messages": wire}
+        if self.config.temperature is not None:
+            request["temperature"] = self.config.temperature
+        if self.config.max_tokens is not None:
+            request["max_tokens"] = self.config.max_tokens
+        if mode == "native":
+            request["tools"] = [_native_tool(t) for t in tools]
+            if tool_choice is not None:
+                forced = _forced(tool_choice)
+                request["tool_choice"] = {"type": "function", "function": {"name": forced}} if forced else tool_choice
+        apply_quirks(self._quirks, request["messages"], request)
+        return request
+
+    # ----- transport: live with retries, or replayed -----
+
+    def _send(self, request: dict[str, Any], trace: _Trace) -> dict[str, Any]:
+        import tenacity
+
+        litellm = import_litellm()
+        kwargs = dict(request, timeout=self.config.timeout_s, max_retries=0, **self._endpoint())
+        attempts = self.config.max_retries + 1
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(attempts), wait=self._wait, reraise=True,
+            retry=tenacity.retry_if_exception(_retryable),
+            before_sleep=lambda state: self._note_retry(state, trace))
+        try:
+            response = retrying(litellm.completion, **kwargs)
+        except Exception as err:  # noqa: BLE001 - every failure becomes one of our typed errors
+            raise self._translate(err, request, attempts) from err
+        return response.model_dump(exclude_none=False)
+
+    def _endpoint(self) -> dict[str, Any]:
+        if self._local:
+            url = local_model.SERVERS.url_for(self._local, local_model.default_n_ctx())
+            return {"api_base": url, "api_key": "local"}
+        if not self.config.api_base:
+            return {}
+        endpoint: dict[str, Any] = {"api_base": self.config.api_base}
+        if provider_of(self.model) in ("openai", "hosted_vllm", "openrouter"):
+            # The openai client refuses to start without a key, even for servers that need none.
+            endpoint["api_key"] = os.environ.get("OPENAI_API_KEY") or "none"
+        return endpoint
+
+    def _wait(self, state: Any) -> float:
+        """Exponential backoff with jitter, at least the server's Retry-After, never above the cap."""
+        base = self.config.retry_initial_s * (2 ** (state.attempt_number - 1))
+        delay = base + (self.config.retry_initial_s * _jitter())
+        err = state.outcome.exception() if state.outcome else None
+        delay = max(delay, _retry_after(err) or 0.0)
+        return min(delay, self.config.retry_max_s)
+
+    def _note_retry(self, state: Any, trace: _Trace) -> None:
+        err = state.outcome.exception()
+        trace.errors.append(f"attempt {state.attempt_number}: {_describe(err)}")
+        log.warning("%s: attempt %d failed (%s); retrying", self.model, state.attempt_number, _describe(err))
+
+    def _translate(self, err: Exception, request: dict[str, Any], attempts: int) -> Exception:
+        import litellm
+
+        what = _describe(err)
+        if isinstance(err, litellm.ContextWindowExceededError):
+            return ContextWindowExceeded(f"{self.model}: the conversation exceeds the context window "
+                                         f"({self.context_window} tokens): {what}")
+        if isinstance(err, (litellm.BadRequestError, litellm.UnsupportedParamsError)) and "tools" in request:
+            if any(word in str(err).lower() for word in ("tool", "function")):
+                return _ToolsUnsupported(what)
+        if isinstance(err, litellm.AuthenticationError):
+            return LLMError(f"{self.model}: authentication failed ({what}); check the API key in the environment")
+        if _retryable(err):
+            return LLMError(f"{self.model}: gave up after {attempts} attempts; last error: {what}")
+        if isinstance(err, LLMError):
+            return err
+        return LLMError(f"{self.model}: request failed: {what}")
+
+    def _replay(self, request: dict[str, Any]) -> dict[str, Any]:
+        entry = self._player.next(request)
+        error = entry.get("error")
+        if error:
+            if error["kind"] == "tools_unsupported":
+                raise _ToolsUnsupported(error["message"])
+            raise (ContextWindowExceeded if error["kind"] == "context_window" else LLMError)(error["message"])
+        return entry["response"]
+
+    def _record(self, request: dict[str, Any], response: dict[str, Any] | None, kind: str | None,
+                message: str | None) -> None:
+        if self._recorder is not None:
+            self._recorder.add(request, response, {"kind": kind, "message": message} if kind else None)
+
+    # ----- accounting and logging -----
+
+    def _usage(self, trace: _Trace, latency: float) -> Usage:
+        prompt = completion = cached = 0
+        for resp in trace.responses:
+            usage = resp.get("usage") or {}
+            prompt += usage.get("prompt_tokens") or 0
+            completion += usage.get("completion_tokens") or 0
+            cached += (usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0
+        return Usage(prompt, completion, cached, self._cost(prompt, completion, cached), latency)
+
+    def _cost(self, prompt: int, completion: int, cached: int) -> float:
+        if self.config.price is not None:
+            usd_in, usd_out = self.config.price
+            return (prompt * usd_in + completion * usd_out) / 1e6
+        if self._price_entry is None:
+            return 0.0
+        litellm = import_litellm()
+        cost_in, cost_out = litellm.cost_per_token(model=self._price_key(), prompt_tokens=prompt,
+                                                   completion_tokens=completion, cache_read_input_tokens=cached)
+        return float(cost_in + cost_out)
+
+    def _price_key(self) -> str:
+        table = import_litellm().model_cost
+        return next(k for k in (self.model, self.model.split("/", 1)[-1], self.model.rsplit("/", 1)[-1])
+                    if k in table)
+
+    def _write_log(self, index: int, trace: _Trace, started: float, result: ChatResult | None,
+                   usage: Usage | None, err: Exception | None) -> None:
+        if self._log is None:
+            return
+        record: dict[str, Any] = {
+            "ts": time.time(), "call": index, "model": self.model, "modes": trace.modes,
+            "params": {k: v for k, v in (trace.requests[0] if trace.requests else {}).items() if k != "messages"},
+            "requests": [r["messages"] for r in trace.requests], "replayed": self._player is not None,
+            "latency_s": round(time.monotonic() - started, 4), "errors": trace.errors,
+        }
+        if result is not None and usage is not None:
+            record["reply"] = {"text": result.text, "finish_reason": result.finish_reason, "model": result.model,
+                               "tool_calls": [{"id": c.id, "name": c.name, "arguments": c.arguments}
+                                              for c in result.tool_calls]}
+            record["usage"] = {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
+                               "cached_tokens": usage.cached_tokens}
+            record["cost_usd"] = usage.cost_usd
+        if err is not None:
+            record["error"] = f"{type(err).__name__}: {err}"
+        self._log.write(record)
+
+
+# ----- helpers (pure functions) -----
+
+def _validate(messages: list[Message], tools: list[ToolSpec], tool_choice: str | None) -> None:
+    if not messages:
+        raise ValueError("chat() needs at least one message")
+    bad = [m for m in messages if not isinstance(m, Message)]
+    if bad:
+        raise TypeError(f"messages must be Message records, got {type(bad[0]).__name__}: use Message.user(...)")
+    names = [t.name for t in tools]
+    if tool_choice not in (None, "auto", "required", "none") and tool_choice not in names:
+        raise ValueError(f"tool_choice {tool_choice!r} is not one of the tools given: {names}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"tool names must be unique, got {names}")
+
+
+def _forced(tool_choice: str | None) -> str | None:
+    return tool_choice if tool_choice not in (None, "auto", "required", "none") else None
+
+
+def _native_tool(spec: ToolSpec) -> dict[str, Any]:
+    return {"type": "function",
+            "function": {"name": spec.name, "description": spec.description, "parameters": spec.parameters}}
+
+
+def _native_message(msg: Message) -> dict[str, Any]:
+    wire: dict[str, Any] = {"role": msg.role, "content": msg.content}
+    if msg.tool_calls:
+        wire["tool_calls"] = [{"id": c.id, "type": "function",
+                               "function": {"name": c.name, "arguments": json.dumps(c.arguments)}}
+                              for c in msg.tool_calls]
+    if msg.role == "tool":
+        wire["tool_call_id"] = msg.tool_call_id
+    return wire
+
+
+def _text_messages(messages: list[Message], tool_instructions: str) -> list[dict[str, Any]]:
+    """The conversation for a backend without tools: calls written as JSON, results as user text."""
+    names = {c.id: c.name for m in messages for c in m.tool_calls}
+    wire: list[dict[str, Any]] = []
+    for msg in messages:
+        if msg.role == "tool":
+            label = names.get(msg.tool_call_id or "", "tool")
+            wire.append({"role": "user", "content": f"Result of `{label}` (call {msg.tool_call_id}):\n{msg.content}"})
+            continue
+        content = msg.content
+        for call in msg.tool_calls:
+            content += "\n```json\n" + json.dumps({"tool": call.name, "arguments": call.arguments}) + "\n```"
+        wire.append({"role": msg.role, "content": content})
+    if tool_instructions:
+        if wire and wire[0]["role"] == "system":
+            wire[0] = {"role": "system", "content": wire[0]["content"] + "\n\n" + tool_instructions}
+        else:
+            wire.insert(0, {"role": "system", "content": tool_instructions})
+    return wire
+
+
+def _parse_reply(resp: dict[str, Any], tools: list[ToolSpec]) -> tuple[str, tuple[ToolCall, ...], int]:
+    """Text, valid native tool calls, and how many native calls were malformed."""
+    message = resp["choices"][0].get("message") or {}
+    names = {t.name for t in tools}
+    calls, bad = [], 0
+    for i, raw in enumerate(message.get("tool_calls") or []):
+        fn = raw.get("function") or {}
+        args = parse_arguments(fn.get("arguments"))
+        if fn.get("name") not in names or args is None:
+            bad += 1
+            continue
+        calls.append(ToolCall(raw.get("id") or f"call_{i}", fn["name"], args))
+    return message.get("content") or "", tuple(calls), bad
+
+
+def _retryable(err: BaseException) -> bool:
+    import litellm
+
+    if isinstance(err, (litellm.RateLimitError, litellm.Timeout, litellm.APIConnectionError,
+                        litellm.InternalServerError, litellm.ServiceUnavailableError, litellm.BadGatewayError)):
+        return True
+    return getattr(err, "status_code", None) in _RETRYABLE_STATUS
+
+
+def _retry_after(err: BaseException | None) -> float | None:
+    response = getattr(err, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    try:
+        value = headers.get("retry-after")
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _jitter() -> float:
+    import random
+
+    return random.random()  # noqa: S311 - jitter only spreads retries, no security meaning
+
+
+def _describe(err: BaseException | None) -> str:
+    if err is None:
+        return "unknown error"
+    text = str(err).replace("\n", " ")
+    return f"{type(err).__name__}: {text[:500]}"

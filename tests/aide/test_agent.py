@@ -1,0 +1,132 @@
+"""AIDE end to end with a scripted LLM (real HTTP on 127.0.0.1), a real sandbox and the real offline
+Titanic competition: operators, bug detection, selection, limits, artifacts and grading."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from scaffolds.aide.agent import AideAgent
+from scaffolds.aide.config import load_config, parse_override
+from scaffolds.core.llm import LLM, Budget
+from scaffolds.core.llm.testing import ScriptedServer
+from scaffolds.core.rundir import RunDir
+
+from .conftest import make_task
+from .scripted import aide_rule
+
+
+def run_aide(titanic, open_sandbox, tmp_path, plan, *, steps, overrides=(), flip_at=frozenset(),
+             budget=None, lower_is_better=False):
+    cfg = load_config("default", None, [parse_override(o) for o in ("seed=0", *overrides)])
+    rd = RunDir(tmp_path / "run")
+    with ScriptedServer(rule=aide_rule(plan, flip_at=flip_at)) as server:
+        llm = LLM("openai/scripted", api_base=server.url, budget=budget, log_path=rd.llm_log,
+                  price=(1.0, 2.0), max_retries=0)
+        sandbox = open_sandbox(rd.workspace)
+        task = make_task(titanic, sandbox, steps=steps, lower_is_better=lower_is_better)
+        result = AideAgent(cfg).run(task, sandbox, llm, rd)
+    journal = json.loads(rd.journal.read_text())
+    return result, journal["nodes"], rd, journal
+
+
+def grade(titanic, path):
+    from bench.grade import grade_submission
+
+    return grade_submission(titanic.comp, path, titanic.data_dir)
+
+
+def test_crashing_draft_gets_debugged(titanic, open_titanic_sandbox, tmp_path):
+    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path, ["crash", "sex_rule"], steps=2,
+                                    overrides=["search.num_drafts=1", "search.debug_prob=1"])
+    assert [n["stage"] for n in nodes] == ["draft", "debug"]
+    crash, fix = nodes
+    assert crash["is_buggy"] and crash["exc_type"] == "KeyError" and "Agee" in crash["output"]
+    assert fix["parent_id"] == crash["id"] and not fix["is_buggy"] and fix["debug_depth"] == 1
+    assert result.reason == "limits_exceeded" and result.submission is not None
+
+
+def test_improvement_raises_the_metric_and_best_is_graded_not_last(titanic, open_titanic_sandbox, tmp_path):
+    # draft: sex rule; improve: forest (better); improve again: sex rule (worse, but valid and last)
+    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path, ["sex_rule", "forest", "sex_rule"],
+                                    steps=3, overrides=["search.num_drafts=1", "search.debug_prob=0"])
+    assert [n["stage"] for n in nodes] == ["draft", "improve", "improve"]
+    assert nodes[1]["parent_id"] == nodes[0]["id"] and nodes[1]["metric"] > nodes[0]["metric"]
+    assert nodes[2]["parent_id"] == nodes[1]["id"]  # improve expands the best node
+    assert not any(n["is_buggy"] for n in nodes)
+    final = pd.read_csv(result.submission)
+    assert final.equals(pd.read_csv(rd.node_dir(nodes[1]["id"]) / "submission.csv"))
+    assert not final.equals(pd.read_csv(rd.node_dir(nodes[2]["id"]) / "submission.csv"))
+    report = grade(titanic, result.submission)
+    assert report.valid_submission and report.score > grade(titanic, rd.node_dir(nodes[2]["id"]) / "submission.csv").score
+    assert (rd.best_solution.read_text() == nodes[1]["code"])
+
+
+def test_node_without_submission_or_with_bad_format_is_buggy(titanic, open_titanic_sandbox, tmp_path):
+    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path, ["no_submission", "bad_format"],
+                                    steps=2, overrides=["search.num_drafts=2"])
+    missing, bad = nodes
+    assert missing["is_buggy"] and not missing["has_submission"] and missing["metric"] == 0.9
+    assert "no submission.csv was written" in missing["bug_reasons"]
+    assert "no submission file was found" in missing["output"]
+    assert bad["is_buggy"] and bad["has_submission"] and bad["submission_valid"] is False
+    assert any(r.startswith("invalid submission") for r in bad["bug_reasons"])
+    assert result.submission is None and not rd.submission.exists()
+
+
+def test_node_over_its_timeout_is_killed_and_marked(titanic, open_titanic_sandbox, tmp_path):
+    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path, ["slow"], steps=1,
+                                    overrides=["exec.timeout_s=3"])
+    (node,) = nodes
+    assert node["timed_out"] and node["is_buggy"] and node["exc_type"] == "TimeoutError"
+    assert node["exec_time_s"] < 30 and "TimeoutError" in node["output"] and "starting a long fit" in node["output"]
+
+
+def test_direction_flip_in_a_review_does_not_change_selection(titanic, open_titanic_sandbox, tmp_path):
+    # the forest draft scores higher; the second review claims lower is better
+    result, nodes, rd, journal = run_aide(titanic, open_titanic_sandbox, tmp_path, ["forest", "sex_rule"], steps=2,
+                                          overrides=["search.num_drafts=2"], flip_at={1})
+    assert journal["maximize"] is True and journal["direction_source"] == "task"
+    assert journal["direction_conflicts"] == 1 and nodes[1]["review_lower_is_better"] is True
+    assert result.extra["best_node"] == nodes[0]["id"]
+
+
+def test_direction_comes_from_the_first_review_when_the_task_has_none(titanic, open_titanic_sandbox, tmp_path):
+    result, nodes, rd, journal = run_aide(titanic, open_titanic_sandbox, tmp_path, ["sex_rule", "forest"], steps=2,
+                                          overrides=["search.num_drafts=2"], flip_at={1}, lower_is_better=None)
+    assert journal["maximize"] is True and journal["direction_source"] == "review"
+    assert journal["direction_conflicts"] == 1 and result.extra["best_node"] == nodes[1]["id"]
+
+
+def test_budget_exhaustion_ends_run_with_a_graded_best_submission(titanic, open_titanic_sandbox, tmp_path):
+    budget = Budget(max_calls=5)  # two full steps (code + review each), then the fifth call is refused
+    result, nodes, rd, journal = run_aide(titanic, open_titanic_sandbox, tmp_path, ["forest", "sex_rule", "forest"],
+                                          steps=10, budget=budget, overrides=["search.num_drafts=3"])
+    assert result.reason == "limits_exceeded" and "budget" in result.message.lower()
+    assert journal["end_reason"] == "limits_exceeded" and len(nodes) == 2
+    report = grade(titanic, rd.submission)
+    assert report.valid_submission and report.any_medal
+
+
+def test_artifacts_tree_html_cost_and_timing(titanic, open_titanic_sandbox, tmp_path):
+    result, nodes, rd, journal = run_aide(titanic, open_titanic_sandbox, tmp_path, ["crash", "forest", "sex_rule"],
+                                          steps=3, overrides=["search.num_drafts=1", "search.debug_prob=1"])
+    page = rd.tree_html.read_text()
+    for node in nodes:
+        assert f'data-id="{node["id"]}"' in page and (rd.node_dir(node["id"]) / "solution.py").exists()
+        usage, timing = node["usage"], node["timing"]
+        assert usage["calls"] == 2 and usage["prompt_tokens"] == 1600 and usage["cost_usd"] > 0
+        assert timing["step_s"] >= timing["exec_s"] > 0 and timing["overhead_s"] >= 0
+    log_lines = rd.llm_log.read_text().splitlines()
+    assert len(log_lines) == 6
+    assert result.cost_usd == pytest.approx(sum(n["usage"]["cost_usd"] for n in nodes))
+    assert rd.config.exists() and rd.best_solution.exists()
+
+
+def test_scripted_good_code_reaches_a_medal(titanic, open_titanic_sandbox, tmp_path):
+    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path, ["sex_rule", "forest"], steps=2,
+                                    overrides=["search.num_drafts=1", "search.debug_prob=0"])
+    report = grade(titanic, result.submission)
+    assert report.valid_submission and report.any_medal, report.to_dict()

@@ -1,0 +1,245 @@
+"""Unit tests of AIDE's pure parts: metric order, journal, search policy, config, parsing, preview, HTML."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pandas as pd
+import pytest
+
+from scaffolds.aide import prompts
+from scaffolds.aide.config import AideConfig, ConfigError, SearchConfig, load_config, parse_override
+from scaffolds.aide.journal import Journal, Node
+from scaffolds.aide.metric import MetricValue
+from scaffolds.aide.preview import data_preview
+from scaffolds.aide.response import exception_type, extract_code, extract_plan, trim_output
+from scaffolds.aide.review import metric_from_output, parse_review
+from scaffolds.aide.search import choose_parent, debuggable_nodes, step_rng
+from scaffolds.aide.tree_html import render_tree_html
+
+
+def node(step, metric=None, buggy=False, parent=None, depth=0, plan="p", analysis="a"):
+    return Node(id=f"n{step}", step=step, stage="draft" if parent is None else ("debug" if depth else "improve"),
+                parent_id=parent, metric=metric, is_buggy=buggy, debug_depth=depth, plan=plan, analysis=analysis)
+
+
+# ---- metric ---------------------------------------------------------------------------------
+def test_metric_orders_by_better_not_larger():
+    assert MetricValue(0.1, maximize=False) > MetricValue(0.5, maximize=False)
+    assert MetricValue(0.9, maximize=True) > MetricValue(0.5, maximize=True)
+    assert max([MetricValue(3.0, False), MetricValue(1.0, False), MetricValue(2.0, False)]).value == 1.0
+
+
+def test_missing_or_nan_metric_ranks_worst():
+    assert MetricValue(None, True) < MetricValue(-1e9, True)
+    assert MetricValue(float("nan"), False).value is None
+    assert MetricValue(None, False) < MetricValue(1e9, False)
+
+
+def test_mixed_directions_refuse_to_compare():
+    with pytest.raises(ValueError):
+        _ = MetricValue(1.0, True) < MetricValue(2.0, False)
+
+
+# ---- journal --------------------------------------------------------------------------------
+def test_best_node_uses_run_direction_and_skips_buggy():
+    j = Journal(nodes=[node(0, 0.3), node(1, 0.1), node(2, 0.05, buggy=True)], maximize=False)
+    assert j.best_node().id == "n1"
+    j.maximize = True
+    assert j.best_node().id == "n0"
+
+
+def test_journal_round_trips_through_json():
+    j = Journal(nodes=[node(0, 0.3), node(1, None, buggy=True, parent="n0", depth=1)], maximize=True,
+                direction_source="task", elapsed_s=12.5, sessions=2)
+    j.nodes[0].usage.add(100, 20, 0.01, 1.5)
+    j.nodes[0].timing.step_s = 3.0
+    back = Journal.from_dict(json.loads(json.dumps(j.to_dict())))
+    assert back.to_dict() == j.to_dict()
+    assert back.nodes[0].usage.tokens == 120
+
+
+def test_memory_is_bounded_by_token_budget_and_keeps_the_best():
+    nodes = [node(i, metric=i / 100, plan="word " * 50, analysis="x " * 20) for i in range(60)]
+    j = Journal(nodes=nodes, maximize=True)
+    count = lambda text: len(text.split())  # noqa: E731
+    memory = j.memory(count, budget_tokens=400)
+    assert count(memory) <= 400 + 20
+    assert "0.59" in memory  # the best node is kept
+    assert "omitted" in memory
+    full = j.memory(count, budget_tokens=10**6)
+    assert "omitted" not in full and full.count("Plan:") == 60
+
+
+# ---- search ---------------------------------------------------------------------------------
+def test_search_drafts_first_then_improves_best():
+    cfg = SearchConfig(num_drafts=2, debug_prob=0.0, max_debug_depth=3)
+    j = Journal(maximize=True)
+    assert choose_parent(j, cfg, random.Random(0)) is None
+    j.nodes = [node(0, 0.5)]
+    assert choose_parent(j, cfg, random.Random(0)) is None
+    j.nodes.append(node(1, 0.7))
+    assert choose_parent(j, cfg, random.Random(0)).id == "n1"
+
+
+def test_search_debugs_only_buggy_leaves_within_depth():
+    cfg = SearchConfig(num_drafts=1, debug_prob=1.0, max_debug_depth=1)
+    j = Journal(nodes=[node(0, buggy=True), node(1, buggy=True, parent="n0", depth=1),
+                       node(2, buggy=True, parent="n1", depth=2), node(3, 0.4)], maximize=True)
+    # n0 and n1 have children; n2 is too deep -> nothing to debug -> improve the best working node
+    assert debuggable_nodes(j, 1) == []
+    assert choose_parent(j, cfg, random.Random(0)).id == "n3"
+    j.nodes.append(node(4, buggy=True))
+    assert choose_parent(j, cfg, random.Random(0)).id == "n4"
+
+
+def test_search_falls_back_to_drafting_when_nothing_works():
+    cfg = SearchConfig(num_drafts=1, debug_prob=0.0, max_debug_depth=3)
+    j = Journal(nodes=[node(0, buggy=True)], maximize=True)
+    assert choose_parent(j, cfg, random.Random(0)) is None
+
+
+def test_step_rng_is_seeded_per_step():
+    assert step_rng(1, 5).random() == step_rng(1, 5).random()
+    assert step_rng(1, 5).random() != step_rng(2, 5).random()
+
+
+# ---- config ---------------------------------------------------------------------------------
+def test_presets_load_and_mlebench_matches_the_paper_setting():
+    cfg = load_config("mlebench")
+    assert (cfg.steps, cfg.time_limit_s, cfg.exec.timeout_s) == (500, 86400.0, 32400.0)
+    assert (cfg.search.debug_prob, cfg.search.max_debug_depth) == (1.0, 20)
+    assert cfg.feedback.model.startswith("gpt-4o")
+    assert isinstance(load_config("default"), AideConfig)
+
+
+def test_config_file_and_overrides_merge_in_order(tmp_path):
+    f = tmp_path / "c.yaml"
+    f.write_text("steps: 3\nsearch: {num_drafts: 1}\n")
+    cfg = load_config("default", f, [parse_override("steps=7"), parse_override("exec.timeout_s=2m")])
+    assert cfg.steps == 7 and cfg.search.num_drafts == 1 and cfg.exec.timeout_s == 120.0
+
+
+@pytest.mark.parametrize("override, fragment", [
+    ("search.debug_prob=2", "debug_prob"),
+    ("steps=many", "steps"),
+    ("serch.debug_prob=1", "serch"),
+    ("exec.timeout_s=soon", "duration"),
+    ("nonsense", "key.sub=value"),
+])
+def test_bad_config_values_get_clear_errors(override, fragment):
+    with pytest.raises(ConfigError, match=fragment):
+        load_config("default", None, [parse_override(override)])
+
+
+def test_unknown_preset_lists_the_available_ones():
+    with pytest.raises(ConfigError, match="mlebench"):
+        load_config("nope")
+
+
+# ---- reply parsing --------------------------------------------------------------------------
+def test_plan_and_code_extraction():
+    reply = "I will fit a model.\n\n```python\nimport os\nprint(1)\n```\nthanks"
+    assert extract_plan(reply) == "I will fit a model."
+    assert extract_code(reply) == "import os\nprint(1)"
+
+
+def test_code_extraction_joins_valid_blocks_and_keeps_a_broken_one_when_alone():
+    two = "a\n```python\nx = 1\n```\nb\n```\nprint(x)\n```"
+    assert extract_code(two) == "x = 1\n\nprint(x)"
+    assert extract_code("```python\ndef f(:\n```") == "def f(:"
+    assert extract_code("no code here") == ""
+    assert extract_code("```bash\npip install x\n```") == ""
+    assert extract_code("```python\nprint('unterminated')") == "print('unterminated')"
+
+
+def test_trim_output_keeps_head_and_tail_like_aide():
+    text = "A" * 3000 + "B" * 3000
+    out = trim_output(text, 5100, 2500)
+    assert out.startswith("A" * 2500) and out.endswith("B" * 2500) and "1000 characters" in out
+    assert trim_output("short", 5100, 2500) == "short"
+
+
+def test_exception_type_from_traceback():
+    out = "hi\nTraceback (most recent call last):\n  File x\nKeyError: 'Age'\n"
+    assert exception_type(out) == "KeyError"
+    assert exception_type("all fine") is None
+
+
+# ---- review parsing -------------------------------------------------------------------------
+@pytest.mark.parametrize("metric, expected", [(1, 1.0), (0.83, 0.83), ("0.75", 0.75), ("accuracy: 0.8", 0.8),
+                                              (None, None), ("N/A", None), ("nan", None), (True, None)])
+def test_review_metric_coercion(metric, expected):
+    r = parse_review({"is_bug": False, "summary": "s", "metric": metric, "lower_is_better": False,
+                      "has_csv_submission": True})
+    assert r.metric == expected and r.usable
+
+
+def test_review_from_json_text_and_from_prose():
+    r = parse_review(None, 'Sure: {"is_bug": "false", "summary": "ok", "metric": "0.9", "lower_is_better": "no"}')
+    assert (r.is_bug, r.metric, r.lower_is_better, r.usable) == (False, 0.9, False, True)
+    prose = parse_review(None, "The run looks good, accuracy about 0.8.")
+    assert not prose.usable and prose.is_bug
+
+
+def test_metric_fallback_from_output():
+    assert metric_from_output("epoch 1\nValidation accuracy: 0.8123\nExecution time: 3.0 s") == 0.8123
+    assert metric_from_output("nothing here") is None
+
+
+# ---- prompts --------------------------------------------------------------------------------
+def ctx(neutral=False):
+    return prompts.PromptContext(task_text="Predict y.", data_dir="/home/data", submission_path="/home/submission/submission.csv",
+                                 working_dir="/home/working", timeout="5 minutes", time_remaining="20 minutes",
+                                 steps_remaining=7, k_fold=5, packages=["numpy", "pandas"], neutral=neutral)
+
+
+def test_prompts_render_sections_with_facts():
+    p = prompts.draft_prompt(ctx(), "Plan: x", "train.csv (10 lines)")
+    assert p.system.startswith("# Introduction")
+    for fragment in ("# Task description", "# Memory", "# Instructions", "## Response format",
+                     "## Implementation guideline", "# Data overview", "/home/submission/submission.csv",
+                     "20 minutes", "steps left: 7", "5-fold", "numpy, pandas"):
+        assert fragment in p.user or fragment in p.system, fragment
+    assert "${" not in p.user
+
+
+def test_improve_has_code_and_no_preview_debug_has_output_and_no_memory():
+    imp = prompts.improve_prompt(ctx(), "mem", "print(1)")
+    assert "# Previous solution" in imp.user and "# Data overview" not in imp.user
+    dbg = prompts.debug_prompt(ctx(), "print(1)", "KeyError", "preview")
+    assert "KeyError" in dbg.user and "# Memory" not in dbg.user and "# Data overview" in dbg.user
+
+
+def test_obfuscated_mode_drops_kaggle_framing():
+    for op in (prompts.draft_prompt(ctx(True), "", "x"), prompts.review_prompt(ctx(True), "c", "o", "ok")):
+        assert "kaggle" not in (op.system + op.user).lower()
+    assert "Kaggle" in prompts.draft_prompt(ctx(False), "", "x").system
+
+
+# ---- data preview ---------------------------------------------------------------------------
+def test_data_preview_describes_csv_columns_and_is_bounded(tmp_path):
+    pd.DataFrame({"id": range(50), "age": [float(i) for i in range(50)], "sex": ["m", "f"] * 25}).to_csv(
+        tmp_path / "train.csv", index=False)
+    (tmp_path / "notes.txt").write_text("read me\n")
+    (tmp_path / "meta.json").write_text('{"k": [{"a": 1}]}')
+    text = data_preview(tmp_path, 6000)
+    assert "train.csv has 50 rows and 3 columns" in text and "sex" in text and "[f, m]" in text
+    assert "read me" in text and '"a": "int"' in text
+    wide = pd.DataFrame({f"col{i}": range(300) for i in range(80)})
+    wide.to_csv(tmp_path / "wide.csv", index=False)
+    small = data_preview(tmp_path, 1500)
+    assert len(small) <= 1500 and "Columns: col0" in small  # simple mode
+
+
+# ---- tree HTML ------------------------------------------------------------------------------
+def test_tree_html_is_self_contained_and_has_every_node():
+    j = Journal(nodes=[node(0, 0.3), node(1, buggy=True, parent="n0", depth=1), node(2, 0.5, parent="n0"),
+                       node(3, None, buggy=True, plan="</script><b>x</b>")], maximize=True)
+    page = render_tree_html(j)
+    assert page.count("<circle") == 4
+    for n in j.nodes:
+        assert f'data-id="{n.id}"' in page
+    assert "http://" not in page and "https://" not in page
+    assert page.count("</script>") == 2  # the plan's tag is escaped inside the JSON block
