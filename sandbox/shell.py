@@ -43,7 +43,7 @@ class Shell:
                  limit_chars: int, clock: WallClock, default_timeout: float) -> None:
         self._iso, self._env, self._limit = iso, env, limit_chars
         self._clock, self._default_timeout = clock, default_timeout
-        self.cwd = cwd
+        self.cwd = self._home = cwd
         self._host_dir = host_runtime / "shell"
         self._inside_dir = f"{iso.paths.runtime}/shell"
         self._host_dir.mkdir(parents=True, exist_ok=True)
@@ -54,9 +54,10 @@ class Shell:
 
     # -- session lifecycle -------------------------------------------------------------------
     def _start(self) -> None:
-        self._proc = self._iso.spawn(["bash", "--noprofile", "--norc"], env=self._env, cwd=self.cwd)
+        # Start in the working dir (always exists), then cd back to where the agent was, if still there.
+        self._proc = self._iso.spawn(["bash", "--noprofile", "--norc"], env=self._env, cwd=self._home)
         self._reader = OutputReader(self._proc.stdout.fileno(), self._limit)
-        self._send(INIT)
+        self._send(INIT + f"cd {shlex.quote(self.cwd)} 2>/dev/null\n")
 
     def _send(self, text: str) -> None:
         assert self._proc is not None and self._proc.stdin is not None

@@ -127,7 +127,9 @@ class ValidationServer:
             self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
             self._server.daemon_threads = True
             self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="validation-server", daemon=True)
+        # A short poll interval: shutdown() waits for it, and close() should be quick.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="validation-server", daemon=True)
         self._thread.start()
 
     def close(self) -> None:

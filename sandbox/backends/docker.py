@@ -6,9 +6,11 @@ limits, no capabilities, no new privileges and a read-only root filesystem. The 
 With the local "host-bind" image (sandbox/docker/build_local_image.py) the host's /usr and the harness's
 Python are bound read-only as well, so the ML stack needs no image build.
 
-The container runs as the harness's uid:gid, so files it writes belong to the harness and the harness
-can signal its processes. When the harness is root the container therefore runs as root, but without
-any capability (it cannot remount, chown others' files, or bypass file permissions).
+Processes run as the harness's uid:gid, so files they write belong to the harness and the harness
+can signal them. When the harness is root they therefore run as root, but without any capability:
+they cannot remount, bypass file permissions, or signal the container's main process (uid 65534), so
+they cannot stop their own container. Setuid/setgid bits they set on workspace files are cleared at
+close. stderr=STDOUT is merged inside (docker exec would reorder the two streams).
 
 Lifetime: the container's main process reads stdin, and the harness holds the only attach connection
 to it (StdinOnce). If the harness dies for any reason, SIGKILL included, the daemon closes that stdin,
@@ -29,6 +31,7 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -38,9 +41,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sandbox.backends.base import (
-    GRADER_SOCKET,
     INSIDE_RUNTIME,
     MLEBENCH_PATHS,
+    VALIDATION_PORT,
     Capabilities,
     Isolation,
     IsolationSpec,
@@ -58,6 +61,7 @@ IMAGE_KIND_LABEL = "mle-suite.image-kind"  # "host-bind" images get the host's /
 IMAGE_ENV = "MLE_SUITE_DOCKER_IMAGE"
 AGENT_IMAGE = "mle-suite/agent:latest"  # built from sandbox/docker/Dockerfile
 HOST_BIND_IMAGE = "mle-suite/hostbind:local"  # built by sandbox/docker/build_local_image.py
+KEEPER_USER = "65534:65534"  # the container's main process: a uid the agent's processes cannot signal
 TREE_ENV = "MLE_SUITE_TREE"  # per-spawn marker inherited by the whole process tree inside
 HOST_ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
             "/etc/localtime", "/etc/fonts", "/etc/mime.types")  # what host-bind binaries need from /etc
@@ -227,7 +231,6 @@ class DockerIsolation(Isolation):
         self._tokens: dict[int, str] = {}  # docker-exec client pid -> tree token
         self._procs: dict[int, subprocess.Popen] = {}
         self._lock = threading.Lock()
-        self._forwarder_started = False
         self._closed = False
         self._docker_cli = shutil.which("docker") or "docker"
 
@@ -241,7 +244,7 @@ class DockerIsolation(Isolation):
         Path(self.spec.host.runtime, "tmp").mkdir(parents=True, exist_ok=True)
         api = self._client.api
         created = api.create_container(
-            self.image.name, ["cat"], stdin_open=True, detach=False, user=self.user,
+            self.image.name, ["cat"], stdin_open=True, detach=False, user=KEEPER_USER,
             labels=self._labels(), host_config=self._host_config(), working_dir=self.paths.home,
             environment={"PATH": self.search_path}, hostname="sandbox",
         )
@@ -251,8 +254,15 @@ class DockerIsolation(Isolation):
             self._stdin_sock = api.attach_socket(self.container_id, params={"stdin": 1, "stream": 1})
             api.start(self.container_id)
             self._init_pid = api.inspect_container(self.container_id)["State"].get("Pid") or None
-        except Exception:
+            self._start_forwarder()
+        except Exception as exc:
             self.close()
+            if self.spec.limits.gpus and "device driver" in str(exc):
+                raise SandboxUnavailable(
+                    f"GPUs {self.spec.limits.gpus!r} were requested but this docker daemon cannot pass "
+                    "GPUs through (install nvidia-container-toolkit and restart dockerd), or set "
+                    "Limits.gpus=None"
+                ) from exc
             raise
         log.info("docker sandbox %s: container %s from %s", self.spec.sandbox_id, self.container_id[:12],
                  self.image.name)
@@ -312,6 +322,8 @@ class DockerIsolation(Isolation):
         for proc in list(self._procs.values()):  # the clients exit once their container is gone
             _stop_client(proc)
         self._procs.clear()
+        if self.container_id:
+            _strip_setid_bits(Path(self.spec.host.home))
 
     @classmethod
     def available(cls) -> tuple[bool, str]:
@@ -342,7 +354,6 @@ class DockerIsolation(Isolation):
               stderr=subprocess.STDOUT) -> subprocess.Popen:
         if self._closed or not self.container_id:
             raise SandboxError("docker sandbox is not running (closed or never started)")
-        self._ensure_forwarder()
         token = uuid.uuid4().hex
         inside_env = dict(env)
         inside_env[TREE_ENV] = token
@@ -353,6 +364,10 @@ class DockerIsolation(Isolation):
         cmd = [self._docker_cli, "exec", "-i", "-u", self.user, "-w", cwd]
         for key in inside_env:  # `-e NAME` takes the value from the client's env: no values in argv
             cmd += ["-e", key]
+        if stderr == subprocess.STDOUT:
+            # docker exec carries stdout and stderr as two streams and the client writes them out in
+            # no fixed order; merge them inside so output order (and marker lines) are preserved.
+            argv = ["/bin/sh", "-c", 'exec "$@" 2>&1', "sh", *argv]
         cmd += [self.container_id, *argv]
         client_env = {k: v for k, v in os.environ.items() if k.startswith("DOCKER_")}
         client_env.setdefault("HOME", os.environ.get("HOME", "/"))
@@ -363,13 +378,9 @@ class DockerIsolation(Isolation):
             self._procs[proc.pid] = proc
         return proc
 
-    def _ensure_forwarder(self) -> None:
-        """Serve 127.0.0.1:5000 inside (once per container: one network namespace) -> grader socket."""
-        with self._lock:
-            if self._forwarder_started:
-                return
-            self._forwarder_started = True
-        socket_path = f"{self.paths.runtime}/{GRADER_SOCKET}"
+    def _start_forwarder(self) -> None:
+        """Serve 127.0.0.1:5000 inside (once: the container is one network namespace), forwarding to
+        the grader's socket; socat when the image has it, else the sandbox's stdlib forwarder."""
         socat = " ".join(forwarder_argv(self.paths, use_socat=True))
         python = " ".join(forwarder_argv(self.paths, use_socat=False, python=self.python))
         script = f"if command -v socat >/dev/null 2>&1; then exec {socat}; else exec {python}; fi"
@@ -377,7 +388,18 @@ class DockerIsolation(Isolation):
         exec_id = api.exec_create(self.container_id, ["/bin/sh", "-c", script], user=self.user,
                                   environment={"PATH": self.search_path})
         api.exec_start(exec_id, detach=True)
-        log.debug("validation forwarder started for %s", socket_path)
+        # Wait until it listens (the container's /proc/net/tcp, seen from the host), so the very
+        # first command can already validate.
+        listen = f"0100007F:{VALIDATION_PORT:04X} 00000000:0000 0A"
+        deadline = time.monotonic() + 5
+        while self._init_pid and time.monotonic() < deadline:
+            try:
+                if listen in Path(f"/proc/{self._init_pid}/net/tcp").read_text():
+                    return
+            except OSError:
+                return  # the host cannot look inside; the forwarder comes up on its own
+            time.sleep(0.01)
+        log.warning("validation forwarder in container %s is not listening yet", self.container_id[:12])
 
     def kill_tree(self, proc: subprocess.Popen) -> None:
         with self._lock:
@@ -543,6 +565,22 @@ def _environ(pid: int) -> bytes:
         return Path(f"/proc/{pid}/environ").read_bytes()
     except OSError:
         return b""
+
+
+def _strip_setid_bits(root: Path) -> None:
+    """Clear setuid/setgid bits the sandbox set on workspace files: inside, a file's owner may set
+    them without any capability, and when the harness is root such a file would be a root setuid
+    program on the host."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.lstat(path)
+                if st.st_mode & (stat.S_ISUID | stat.S_ISGID) and not stat.S_ISLNK(st.st_mode):
+                    os.chmod(path, stat.S_IMODE(st.st_mode) & ~(stat.S_ISUID | stat.S_ISGID))
+                    log.warning("cleared setuid/setgid bit on %s (set inside the sandbox)", path)
+            except OSError:
+                continue
 
 
 def _stop_client(proc: subprocess.Popen) -> None:

@@ -6,7 +6,8 @@ downloaded. At run time the docker backend bind-mounts the host's /usr, the harn
 virtualenv read-only, so the container has the same ML stack as the host with nothing to install.
 Use it for tests and local runs; for a self-contained image build sandbox/docker/Dockerfile instead.
 
-    python -m sandbox.docker.build_local_image [--tag mle-suite/hostbind:local] [--force]
+    python3 sandbox/docker/build_local_image.py [--tag mle-suite/hostbind:local] [--force]
+    (or python -m sandbox.docker.build_local_image; standard library only, any python3)
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
+import subprocess
 import sys
 import tarfile
 import time
@@ -69,26 +72,23 @@ def rootfs_tar() -> bytes:
     return buf.getvalue()
 
 
-def build(tag: str = HOST_BIND_IMAGE, *, force: bool = False) -> str:
-    """Import the host-bind image under `tag` (skipped when it exists, unless force). Returns its id."""
-    import docker
+def _docker(*args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(["docker", *args], input=data, capture_output=True, check=False)
 
-    client = docker.from_env()
-    try:
-        if not force:
-            try:
-                return client.images.get(tag).id
-            except docker.errors.ImageNotFound:
-                pass
-        repo, sep, version = tag.rpartition(":")
-        if not sep or "/" in version:  # no tag given, or the colon belonged to a registry host:port
-            repo, version = tag, "latest"
-        changes = [f"LABEL {IMAGE_KIND_LABEL}=host-bind", "ENV PATH=/usr/local/bin:/usr/bin:/bin",
-                   "WORKDIR /home"]
-        client.api.import_image_from_data(rootfs_tar(), repository=repo, tag=version, changes=changes)
-        return client.images.get(tag).id
-    finally:
-        client.close()
+
+def build(tag: str = HOST_BIND_IMAGE, *, force: bool = False) -> str:
+    """Import the host-bind image under `tag` (kept when it exists, unless force); returns its id.
+    Uses only the docker CLI and the standard library, so it runs before any virtualenv exists."""
+    if not force:
+        found = _docker("image", "inspect", "--format", "{{.Id}}", tag)
+        if found.returncode == 0:
+            return found.stdout.decode().strip()
+    changes = [f"LABEL {IMAGE_KIND_LABEL}=host-bind", "ENV PATH=/usr/local/bin:/usr/bin:/bin", "WORKDIR /home"]
+    args = [x for c in changes for x in ("--change", c)]
+    done = _docker("import", *args, "-", tag, data=rootfs_tar())
+    if done.returncode != 0:
+        raise RuntimeError(f"docker import failed: {done.stderr.decode().strip()}")
+    return done.stdout.decode().strip()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,13 +96,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tag", default=HOST_BIND_IMAGE, help=f"image name (default {HOST_BIND_IMAGE})")
     parser.add_argument("--force", action="store_true", help="rebuild even if the image exists")
     args = parser.parse_args(argv)
+    if shutil.which("docker") is None:
+        print("build_local_image: the docker CLI is missing; run `sudo bash scripts/setup_system.sh`",
+              file=sys.stderr)
+        return 1
     try:
-        import docker
-
         image_id = build(args.tag, force=args.force)
-    except docker.errors.DockerException as exc:
-        print(f"build_local_image: cannot reach the docker daemon ({exc}); start it with "
-              "`sudo bash scripts/setup_system.sh`", file=sys.stderr)
+    except RuntimeError as exc:
+        print(f"build_local_image: {exc}; is the daemon running? (`sudo bash scripts/setup_system.sh`)",
+              file=sys.stderr)
         return 1
     print(f"{args.tag} {image_id[:19]}")
     return 0

@@ -110,8 +110,12 @@ class _Session:
         except Exception as exc:
             stop = _as_stop(exc)
             if stop is None:
+                reason, message = "error", f"{type(exc).__name__}: {exc}"
                 raise
             reason, message = stop.reason, stop.message
+        except KeyboardInterrupt:
+            reason, message = "interrupted", "interrupted; resume from the journal"
+            raise
         finally:
             self.journal.end_reason = reason
             self._save()
@@ -194,9 +198,25 @@ class _Session:
             return [Message(role="user", content=f"{prompt.system}\n\n{prompt.user}")]
         return [Message(role="system", content=prompt.system), Message(role="user", content=prompt.user)]
 
-    def _chat(self, llm: LLM, node: Node, messages: list, **kwargs) -> ChatResult:
+    def _chat(self, llm: LLM, node: Node, messages: list, **kwargs) -> tuple[ChatResult, float]:
+        """One LLM call, recorded on the node. A prompt over the context window is halved (its
+        middle cut) and re-sent, up to 3 times, rather than ending the run."""
+        from dataclasses import replace as copy_with
+
+        from scaffolds.core.llm import ContextWindowExceeded
+
         t0 = time.monotonic()
-        result = llm.chat(messages, **kwargs)
+        for attempt in range(4):
+            try:
+                result = llm.chat(messages, **kwargs)
+                break
+            except ContextWindowExceeded:
+                if attempt == 3:
+                    raise
+                last = messages[-1]
+                size = len(last.content) // 2
+                logger.warning("prompt too long for %s; cutting it to %d characters", llm.model, size)
+                messages = [*messages[:-1], copy_with(last, content=trim_output(last.content, size, size // 2))]
         seconds = time.monotonic() - t0
         u = result.usage
         node.usage.add(u.prompt_tokens, u.completion_tokens, u.cost_usd, seconds)

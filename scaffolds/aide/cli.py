@@ -7,15 +7,14 @@ prepare data, build the Task and grade the result; the agent loop itself never i
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
-import sys
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scaffolds.aide.config import AideConfig, ConfigError, build, load_config, merge, parse_override, parse_duration
+from scaffolds.aide.config import AideConfig, ConfigError, build, load_config, merge, parse_override
 from scaffolds.core.rundir import RunDir, atomic_write_json, atomic_write_text, read_json
 
 logger = logging.getLogger(__name__)
@@ -133,6 +132,18 @@ def ensure_data(comp, data_dir: Path, console) -> Path:
     return bench_data.competition_paths(comp, data_dir).public
 
 
+def check_models(cfg: AideConfig, api_base: str | None) -> None:
+    """Fail fast (before preparing data or opening a sandbox) when a model's API key is missing."""
+    from scaffolds.core.llm import LLMError
+    from scaffolds.core.llm.models import check_api_key
+
+    for model in {cfg.code.model, cfg.feedback.model}:
+        try:
+            check_api_key(model, api_base)
+        except LLMError as exc:
+            raise CliError(str(exc)) from None
+
+
 def build_llms(cfg: AideConfig, log_path: Path, api_base: str | None):
     """Code and feedback LLMs sharing one budget and one call log; key problems surface here."""
     from scaffolds.core.llm import LLM, Budget, LLMError
@@ -145,7 +156,7 @@ def build_llms(cfg: AideConfig, log_path: Path, api_base: str | None):
             return code, code
         feedback = LLM(cfg.feedback.model, temperature=cfg.feedback.temperature, api_base=api_base,
                        budget=budget, log_path=log_path)
-    except LLMError as exc:
+    except (LLMError, ValueError) as exc:
         raise CliError(str(exc)) from None
     return code, feedback
 
@@ -252,6 +263,7 @@ def run(args: argparse.Namespace, console) -> int:
     cfg = resolve_config(args)
     settings = resolve_settings(args)
     comp = get_competition(settings.competition)
+    check_models(cfg, args.api_base)
     data_dir = Path(settings.data_dir)
     public = ensure_data(comp, data_dir, console)
     rd = RunDir(args.resume) if args.resume else RunDir.create(args.out, "aide", comp.id)
@@ -275,11 +287,16 @@ def run(args: argparse.Namespace, console) -> int:
     return 1 if result.reason == "llm_error" else 0
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
     from rich.logging import RichHandler
 
     console = Console()
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` saves the journal like Ctrl-C does
     logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[RichHandler(console=console)])
     try:
         args = parse_args(argv)

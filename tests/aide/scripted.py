@@ -46,7 +46,8 @@ SOLUTIONS: dict[str, str] = {
     "sex_rule": _HEAD + '''
 acc = ((train["Sex"] == "female").astype(int) == y).mean()
 print(f"Validation accuracy: {acc:.4f}")
-pd.DataFrame({"PassengerId": test["PassengerId"], "Survived": (test["Sex"] == "female").astype(int)}).to_csv(SUBMISSION, index=False)
+prediction = (test["Sex"] == "female").astype(int)
+pd.DataFrame({"PassengerId": test["PassengerId"], "Survived": prediction}).to_csv(SUBMISSION, index=False)
 ''',
     # a shallow random forest: medal level on the offline ladder
     "forest": _HEAD + '''
@@ -56,7 +57,8 @@ from sklearn.model_selection import cross_val_score
 model = RandomForestClassifier(n_estimators=300, max_depth=4, random_state=0, n_jobs=1)
 print(f"Validation accuracy: {cross_val_score(model, X, y, cv=5).mean():.4f}")
 model.fit(X, y)
-pd.DataFrame({"PassengerId": test["PassengerId"], "Survived": model.predict(features(test, fill))}).to_csv(SUBMISSION, index=False)
+prediction = model.predict(features(test, fill))
+pd.DataFrame({"PassengerId": test["PassengerId"], "Survived": prediction}).to_csv(SUBMISSION, index=False)
 ''',
     "crash": _HEAD + '''
 print(train["Agee"].mean())

@@ -60,8 +60,9 @@ def test_improvement_raises_the_metric_and_best_is_graded_not_last(titanic, open
     assert final.equals(pd.read_csv(rd.node_dir(nodes[1]["id"]) / "submission.csv"))
     assert not final.equals(pd.read_csv(rd.node_dir(nodes[2]["id"]) / "submission.csv"))
     report = grade(titanic, result.submission)
-    assert report.valid_submission and report.score > grade(titanic, rd.node_dir(nodes[2]["id"]) / "submission.csv").score
-    assert (rd.best_solution.read_text() == nodes[1]["code"])
+    last = grade(titanic, rd.node_dir(nodes[2]["id"]) / "submission.csv")
+    assert report.valid_submission and report.score > last.score
+    assert rd.best_solution.read_text() == nodes[1]["code"]
 
 
 def test_node_without_submission_or_with_bad_format_is_buggy(titanic, open_titanic_sandbox, tmp_path):
@@ -130,3 +131,58 @@ def test_scripted_good_code_reaches_a_medal(titanic, open_titanic_sandbox, tmp_p
                                     overrides=["search.num_drafts=1", "search.debug_prob=0"])
     report = grade(titanic, result.submission)
     assert report.valid_submission and report.any_medal, report.to_dict()
+
+
+def _rule_with_overrides(plan, first_replies):
+    """`first_replies` answer the first requests verbatim; then the normal scripted rule."""
+    base = aide_rule(plan)
+    queue = list(first_replies)
+
+    def rule(body):
+        return queue.pop(0)(body) if queue else base(body)
+
+    return rule
+
+
+def test_reply_without_code_is_asked_again(titanic, open_titanic_sandbox, tmp_path):
+    from scaffolds.core.llm.testing import Reply
+
+    cfg = load_config("default", None, [parse_override("search.num_drafts=1")])
+    rd = RunDir(tmp_path / "run")
+    rule = _rule_with_overrides(["forest"], [lambda body: Reply.text("I would train a random forest.")])
+    with ScriptedServer(rule=rule) as server:
+        llm = LLM("openai/scripted", api_base=server.url, max_retries=0)
+        sandbox = open_titanic_sandbox(rd.workspace)
+        AideAgent(cfg).run(make_task(titanic, sandbox, steps=1), sandbox, llm, rd)
+        second = server.chat_requests[1]["messages"]
+    (node,) = json.loads(rd.journal.read_text())["nodes"]
+    assert not node["is_buggy"] and "RandomForestClassifier" in node["code"] and node["usage"]["calls"] == 3
+    assert "no Python code block" in second[-1]["content"]
+
+
+def test_prose_review_falls_back_to_the_metric_in_the_output(titanic, open_titanic_sandbox, tmp_path):
+    from scaffolds.core.llm.testing import Reply
+
+    from .scripted import code_reply
+
+    cfg = load_config("default", None, [parse_override("search.num_drafts=1")])
+    rd = RunDir(tmp_path / "run")
+    prose = Reply.text("The script ran fine and looks correct to me.")
+    replies = [lambda body: code_reply("sex_rule", body)] + [lambda body: prose] * 6
+    with ScriptedServer(rule=_rule_with_overrides(["sex_rule"], replies)) as server:
+        llm = LLM("openai/scripted", api_base=server.url, max_retries=0)
+        sandbox = open_titanic_sandbox(rd.workspace)
+        AideAgent(cfg).run(make_task(titanic, sandbox, steps=1), sandbox, llm, rd)
+    (node,) = json.loads(rd.journal.read_text())["nodes"]
+    assert node["metric"] == pytest.approx(0.7865, abs=0.02) and not node["is_buggy"]
+    assert "read from the script output" in node["analysis"]
+
+
+def test_script_timeout_is_capped_by_the_time_left_and_the_run_ends_on_time(titanic, open_titanic_sandbox,
+                                                                           tmp_path):
+    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path, ["forest", "slow"], steps=5,
+                                    overrides=["time_limit_s=25", "exec.timeout_s=600", "search.num_drafts=5"])
+    assert result.reason == "time_exceeded"
+    slow = nodes[-1]
+    assert slow["timed_out"] and slow["timeout_s"] < 25 and slow["exec_time_s"] < 30
+    assert result.extra["best_node"] == nodes[0]["id"] and result.submission is not None

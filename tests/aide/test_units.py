@@ -190,8 +190,9 @@ def test_metric_fallback_from_output():
 
 # ---- prompts --------------------------------------------------------------------------------
 def ctx(neutral=False):
-    return prompts.PromptContext(task_text="Predict y.", data_dir="/home/data", submission_path="/home/submission/submission.csv",
-                                 working_dir="/home/working", timeout="5 minutes", time_remaining="20 minutes",
+    return prompts.PromptContext(task_text="Predict y.", data_dir="/home/data",
+                                 submission_path="/home/submission/submission.csv", working_dir="/home/working",
+                                 timeout="5 minutes", time_remaining="20 minutes",
                                  steps_remaining=7, k_fold=5, packages=["numpy", "pandas"], neutral=neutral)
 
 

@@ -279,3 +279,41 @@ def test_missing_image_explains_how_to_build(client, tmp_path):
     with pytest.raises(SandboxUnavailable, match="build_local_image"):
         iso.start()
     iso.close()
+
+
+def test_gpu_request(make_iso):
+    """With a GPU and the NVIDIA toolkit the GPU is visible inside; without, a clear error."""
+    if not Path("/dev/nvidia0").exists():
+        with pytest.raises(SandboxUnavailable, match="nvidia-container-toolkit"):
+            make_iso(gpus="0")
+        return
+    iso = make_iso(gpus="0")
+    code, out = run(iso, "ls /dev/nvidia0 && nvidia-smi -L")
+    assert code == 0 and "GPU 0" in out, out
+
+
+def test_agent_cannot_stop_its_own_container(make_iso, client):
+    iso = make_iso()
+    code, out = run(iso, "kill -9 1; kill -9 $(pgrep -x cat) 2>&1; kill -TERM 1 2>&1; echo done")
+    assert "done" in out
+    time.sleep(0.5)
+    assert client.api.inspect_container(iso.container_id)["State"]["Running"]
+    assert run(iso, "echo alive")[1].strip() == "alive"
+
+
+def test_setuid_bits_set_inside_are_cleared_at_close(make_iso):
+    iso = make_iso()
+    code, out = run(iso, "cp /bin/true /home/working/su && chmod 6755 /home/working/su && "
+                         "stat -c %a /home/working/su")
+    assert out.strip() == "6755"  # the owner may set them without capabilities...
+    iso.close()
+    mode = (Path(iso.spec.host.home) / "working" / "su").stat().st_mode
+    assert mode & 0o6000 == 0  # ...so close() takes them away
+
+
+def test_stderr_merged_in_order(make_iso):
+    """stderr=STDOUT must keep the order of writes, like a host pipe (docker exec alone does not)."""
+    iso = make_iso()
+    code, out = run(iso, "for i in $(seq 30); do echo out$i; echo err$i >&2; done")
+    expected = "".join(f"out{i}\nerr{i}\n" for i in range(1, 31))
+    assert out == expected

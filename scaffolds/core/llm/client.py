@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import local as local_model
 from .budget import Budget
 from .calllog import CallLog
 from .cassette import Player, Recorder
@@ -24,6 +23,13 @@ from .records import ChatResult, Message, ToolCall, ToolSpec, Usage
 from .tokens import count_tokens
 
 log = logging.getLogger(__name__)
+
+
+def _local_module() -> Any:
+    # Imported on use so that `python -m scaffolds.core.llm.local` does not find itself pre-imported.
+    from . import local
+
+    return local
 
 _RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 529}
 _NUDGE = ("Your previous reply did not contain a valid tool call. Reply again with only the JSON object "
@@ -90,11 +96,11 @@ class LLM:
         self._recorder = Recorder(config.record_path) if config.record_path else None
         self._log = CallLog(config.log_path) if config.log_path else None
         self._counter = itertools.count()
-        self._local = local_model.resolve_spec(self.model) if is_local(self.model) else None
+        self._local = _local_module().resolve_spec(self.model) if is_local(self.model) else None
         if self._player is None:  # a replay needs neither keys nor the local runtime
             if self._local:
-                local_model.check_runtime()
-                local_model.verify(self._local)
+                _local_module().check_runtime()
+                _local_module().verify(self._local)
             else:
                 check_api_key(self.model, config.api_base)
         self._quirks = quirks_for(self.model)
@@ -138,7 +144,7 @@ class LLM:
     @property
     def context_window(self) -> int:
         if self._local:
-            return local_model.default_n_ctx()
+            return _local_module().default_n_ctx()
         return context_window_of(self.model)
 
     # ----- one turn: native tools, falling back to JSON in text -----
@@ -226,7 +232,7 @@ class LLM:
 
     def _endpoint(self) -> dict[str, Any]:
         if self._local:
-            url = local_model.SERVERS.url_for(self._local, local_model.default_n_ctx())
+            url = _local_module().SERVERS.url_for(self._local, _local_module().default_n_ctx())
             return {"api_base": url, "api_key": "local"}
         if not self.config.api_base:
             return {}
@@ -411,13 +417,16 @@ def _retryable(err: BaseException) -> bool:
 
 
 def _retry_after(err: BaseException | None) -> float | None:
-    response = getattr(err, "response", None)
-    headers = getattr(response, "headers", None) or {}
-    try:
-        value = headers.get("retry-after")
-        return float(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
+    """The server's Retry-After in seconds (litellm keeps the real headers apart from `.response`)."""
+    for headers in (getattr(err, "litellm_response_headers", None),
+                    getattr(getattr(err, "response", None), "headers", None)):
+        try:
+            value = (headers or {}).get("retry-after")
+            if value is not None:
+                return float(value)
+        except (TypeError, ValueError, AttributeError):
+            continue
+    return None
 
 
 def _jitter() -> float:
