@@ -70,7 +70,7 @@ def _read_frames(comp: Competition, path: Path, data_dir: Path) -> tuple[Any, An
     from bench.validate import answers_path
 
     id_col = comp.schema.id_column
-    dtype = None if id_col is None else {id_col: str}
+    dtype = None if id_col is None else {id_col: object}
     # MLE-bench reads with float_precision="round_trip"; pandas 3 does so by default and deprecates it
     precision = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
     submission = pd.read_csv(path, dtype=dtype, encoding="utf-8-sig", **precision)
@@ -82,20 +82,29 @@ def _read_frames(comp: Competition, path: Path, data_dir: Path) -> tuple[Any, An
     return submission, answers
 
 
+def align_to_answers(submission: Any, answers: Any, id_col: str) -> Any:
+    """Submission rows reordered to the answers' order by id (a hash join: the same pairing as
+    MLE-bench's sort-both-by-id, in linear time). Mismatched or repeated ids are the agent's fault."""
+    import pandas as pd
+
+    sub_ids = pd.Index(submission[id_col].astype(str).to_numpy(dtype=object))
+    ans_ids = pd.Index(answers[id_col].astype(str).to_numpy(dtype=object))
+    if len(sub_ids) != len(ans_ids) or not sub_ids.is_unique:
+        raise InvalidSubmissionError("the submission's ids must match the test set's ids one to one")
+    position = sub_ids.get_indexer(ans_ids)
+    if (position < 0).any():
+        raise InvalidSubmissionError("the submission's ids do not match the test set's ids")
+    return submission.iloc[position].reset_index(drop=True)
+
+
 def generic_score(comp: Competition, submission: Any, answers: Any) -> float:
-    """The metric on prediction columns after aligning both frames by the sorted id column."""
+    """The metric on the prediction columns, rows paired by id (or by position without an id column)."""
     from bench.metrics import get_metric
 
     schema = comp.schema
     cols = list(schema.prediction_columns)
     if schema.id_column is not None:
-        id_col = schema.id_column
-        submission = submission.assign(**{id_col: submission[id_col].astype(str).str.strip()})
-        answers = answers.assign(**{id_col: answers[id_col].astype(str).str.strip()})
-        submission = submission.sort_values(id_col, kind="stable").reset_index(drop=True)
-        answers = answers.sort_values(id_col, kind="stable").reset_index(drop=True)
-        if len(submission) != len(answers) or (submission[id_col].to_numpy() != answers[id_col].to_numpy()).any():
-            raise InvalidSubmissionError("the submission's ids do not match the test set's ids")
+        submission = align_to_answers(submission, answers, schema.id_column)
     elif len(submission) != len(answers):
         raise InvalidSubmissionError(f"the submission has {len(submission)} rows, expected {len(answers)}")
     missing = [c for c in cols if c not in answers.columns]

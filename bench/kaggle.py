@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,9 @@ def _api() -> Any:
             from kaggle.api.kaggle_api_extended import KaggleApi
 
             api = KaggleApi()
+            if os.environ.get("KAGGLE_API_ENVIRONMENT") == "LOCALHOST" and "--local" not in api.args:
+                # The client reads this variable once, at import; honour its value at call time.
+                api.args = [*api.args, "--local"]
             api.authenticate()
         except SystemExit:
             raise KaggleError(CREDENTIALS_HELP) from None

@@ -12,6 +12,7 @@ import csv
 import logging
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -40,6 +41,14 @@ class Expected:
 
     ids: frozenset[str] | None = None
     rows: int | None = None
+
+    @cached_property
+    def index(self) -> Any:
+        """The ids as a pandas Index: its hash table is built once and reused for every check."""
+        import numpy as np
+        import pandas as pd
+
+        return pd.Index(np.array(sorted(self.ids or ()), dtype=object))
 
 
 @dataclass
@@ -114,29 +123,41 @@ def _header_problems(header: list[str], comp: Competition) -> list[str]:
     return problems
 
 
+NUMERIC_KINDS = ("float", "int", "probability")
+# Spellings of "missing" in numeric columns (pandas' defaults); text columns treat only "" as missing.
+NUMERIC_NA = ["", "nan", "NaN", "NAN", "-nan", "-NaN", "NA", "N/A", "n/a", "NULL", "null", "None", "<NA>", "#N/A"]
+
+
 def _check_column(col: Column, values: Any, first_row: int, found: _Findings) -> None:
-    """Values of one column in one chunk (strings, NaN where the cell was empty)."""
+    """Values of one column in one chunk: numbers already parsed by pandas when the column was
+    clean (the fast path), else strings; NaN where the cell was empty/missing."""
     import numpy as np
     import pandas as pd
 
     rows = np.arange(first_row, first_row + len(values))
+    if col.kind in NUMERIC_KINDS:
+        if pd.api.types.is_numeric_dtype(values.dtype):
+            numbers = values.to_numpy(dtype=float)
+        else:  # some cells are not numbers: find which
+            numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, copy=True)
+            not_number = values.notna().to_numpy() & np.isnan(numbers)
+            found.add(f"non-numeric values in column '{col.name}'", int(not_number.sum()),
+                      [f"row {r} {str(v)[:40]!r}" for r, v in zip(rows[not_number][:EXAMPLES], values[not_number])])
+            numbers[not_number] = 0.0  # reported once; keep them out of the NaN/range checks
+        nan = np.isnan(numbers)
+        if nan.any() and not col.nullable:
+            found.add(f"empty or NaN values in column '{col.name}'", int(nan.sum()),
+                      [f"row {r}" for r in rows[nan][:EXAMPLES]])
+        _check_range(col, numbers, rows, found)
+        return
     empty = values.isna().to_numpy()
     if empty.any() and not col.nullable:
-        found.add(f"empty/missing values in column '{col.name}'", int(empty.sum()),
+        found.add(f"empty values in column '{col.name}'", int(empty.sum()),
                   [f"row {r}" for r in rows[empty][:EXAMPLES]])
-    present = ~empty
-    if col.kind in ("float", "int", "probability"):
-        numbers = pd.to_numeric(values.str.strip(), errors="coerce").to_numpy(dtype=float)
-        not_number = present & np.isnan(numbers) & ~values.str.strip().str.lower().isin(["nan"]).to_numpy()
-        if not_number.any():
-            found.add(f"non-numeric values in column '{col.name}'", int(not_number.sum()),
-                      [f"row {r} {v[:40]!r}" for r, v in zip(rows[not_number][:EXAMPLES], values[not_number])])
-        nan = present & ~not_number & np.isnan(numbers)
-        if nan.any() and not col.nullable:
-            found.add(f"NaN in column '{col.name}'", int(nan.sum()), [f"row {r}" for r in rows[nan][:EXAMPLES]])
-        _check_range(col, numbers, rows, found)
-    elif col.kind == "label" and col.allowed is not None:
-        bad = present & ~values.str.strip().isin(col.allowed).to_numpy()
+    if col.kind == "label" and col.allowed is not None:
+        bad = ~empty & ~values.isin(col.allowed).to_numpy()
+        if bad.any():  # forgive surrounding spaces, as the metrics do
+            bad[bad] = ~values[bad].str.strip().isin(col.allowed).to_numpy()
         if bad.any():
             found.add(f"labels not allowed in column '{col.name}' (allowed: {_examples(col.allowed, 8)})",
                       int(bad.sum()), [f"row {r} {v[:40]!r}" for r, v in zip(rows[bad][:EXAMPLES], values[bad])])
@@ -169,6 +190,7 @@ def _check_sums(comp: Competition, chunk: Any, first_row: int, found: _Findings)
 
     cols = list(comp.schema.rows_sum_to_one)
     numbers = chunk[cols].apply(lambda s: pd.to_numeric(s, errors="coerce")).to_numpy(dtype=float)
+    numbers = np.nan_to_num(numbers, nan=0.0)  # NaN cells are reported by the column checks
     with np.errstate(invalid="ignore"):
         sums = numbers.sum(axis=1)
         bad = ~(np.abs(sums - 1.0) <= comp.schema.sum_tolerance)
@@ -186,7 +208,12 @@ def _scan_rows(path: Path, comp: Competition, expected: Expected, found: _Findin
     schema = comp.schema
     limit = expected.rows if expected.ids is None else len(expected.ids)
     limit = MAX_ROWS_WITHOUT_ANSWERS if limit is None else limit
-    reader = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
+    numeric = {c.name for c in schema.columns if c.kind in NUMERIC_KINDS}
+    header = _read_header(path)
+    # numeric columns are parsed by pandas' C parser (fast); everything else stays text
+    dtype = {name: object for name in header if name not in numeric}
+    na_values = {name: (NUMERIC_NA if name in numeric else [""]) for name in header}
+    reader = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=na_values, encoding="utf-8-sig",
                          index_col=False, chunksize=CHUNK_ROWS, on_bad_lines="error")
     count, ids = 0, []
     with reader, warnings.catch_warnings():
@@ -202,24 +229,28 @@ def _scan_rows(path: Path, comp: Competition, expected: Expected, found: _Findin
             if schema.rows_sum_to_one:
                 _check_sums(comp, chunk, first_row, found)
             if schema.id_column is not None:
-                ids.append(chunk[schema.id_column].fillna("").str.strip())
+                ids.append(chunk[schema.id_column].fillna("").to_numpy(dtype=object))
     return count, ids, False
 
 
 def _id_problems(id_chunks: list[Any], expected: Expected, id_column: str) -> list[str]:
+    import numpy as np
     import pandas as pd
 
     if not id_chunks:
         return []
-    ids = pd.concat(id_chunks, ignore_index=True)
+    ids = pd.Index(np.concatenate(id_chunks))
     problems = []
-    dup = ids[ids.duplicated()]
-    if len(dup):
+    if not ids.is_unique:
+        dup = ids[ids.duplicated()]
         problems.append(f"{len(dup)} duplicated id(s) in column '{id_column}', e.g. {_examples(dup.unique())}")
     if expected.ids is not None:
-        got = set(ids)
-        missing, extra = expected.ids - got, got - expected.ids
-        if missing:
+        position = expected.index.get_indexer_for(ids)  # one hash lookup per submitted id
+        extra = set(ids[position < 0])
+        found = np.zeros(len(expected.index), dtype=bool)
+        found[position[position >= 0]] = True
+        if not found.all():
+            missing = expected.index[~found]
             problems.append(f"{len(missing)} id(s) of the test set are missing, e.g. {_examples(missing)}")
         if extra:
             problems.append(f"{len(extra)} id(s) are not in the test set, e.g. {_examples(extra)}")
@@ -273,7 +304,7 @@ def _validate(path: Path, comp: Competition, expected: Expected, max_bytes: int)
     except pd.errors.ParserWarning:
         return ["some rows have more fields than the header; every row needs exactly "
                 f"{len(header)} comma-separated fields (quote text that contains commas)"]
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+    except (pd.errors.ParserError, csv.Error, UnicodeDecodeError) as exc:
         return [f"the file is not a well-formed CSV ({str(exc).strip()[:200]})"]
     want = len(expected.ids) if expected.ids is not None else expected.rows
     if stopped:
@@ -305,11 +336,11 @@ def load_expected(comp: Competition, data_dir: Path) -> Expected:
     if path.suffix == ".jsonl":
         frame = pd.read_json(path, lines=True, dtype=False)
     else:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False,
+        frame = pd.read_csv(path, dtype=object, keep_default_na=False,
                             usecols=None if id_col is None else [id_col])
     if id_col is None:
         return Expected(rows=len(frame))
-    return Expected(ids=frozenset(frame[id_col].astype(str).str.strip()))
+    return Expected(ids=frozenset(frame[id_col].astype(str).to_numpy(dtype=object).tolist()))
 
 
 def make_validator(comp: Competition, data_dir: Path) -> Callable[[Path], Any]:

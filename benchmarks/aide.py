@@ -71,15 +71,11 @@ def open_box(comp, data_dir: Path, public: Path, workspace: Path, backend: str):
 
 
 def task_for(comp, sandbox, steps: int):
-    from scaffolds.core.task import Task, TaskLimits
+    from bench.task import build_task
+    from scaffolds.aide.cli import task_paths
+    from scaffolds.core.task import TaskLimits
 
-    try:
-        from bench.task import build_task
-
-        return build_task(comp, Path("."), TaskLimits(wall_time_s=3600, max_steps=steps), paths=sandbox.paths)
-    except ImportError:
-        return Task(comp.id, "Write the submission file.", comp.description,
-                    TaskLimits(wall_time_s=3600, max_steps=steps), lower_is_better=False)
+    return build_task(comp, Path("."), TaskLimits(wall_time_s=3600, max_steps=steps), paths=task_paths(sandbox))
 
 
 def bench_overhead(comp, data_dir, public, backend, steps, tmp: Path) -> dict:

@@ -18,11 +18,10 @@ def _pump(src: socket.socket, dst: socket.socket) -> None:
     except OSError:
         pass
     finally:
-        for s in (src, dst):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        try:  # pass the half-close on; the other direction may still carry the response
+            dst.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
 
 
 def _serve(client: socket.socket, path: str) -> None:

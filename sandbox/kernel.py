@@ -13,6 +13,7 @@ import itertools
 import json
 import logging
 import queue
+import shutil
 import subprocess
 import time
 import uuid
@@ -23,7 +24,7 @@ from jupyter_client.blocking import BlockingKernelClient
 from sandbox.backends.base import Isolation, SandboxPaths
 from sandbox.errors import SandboxError
 from sandbox.process_io import WallClock
-from sandbox.results import CellResult, KernelError, truncate_middle
+from sandbox.results import CaptureBuffer, CellResult, KernelError, truncate_middle
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,6 @@ class Kernel:
             self._iso.kill_tree(self._proc)
             self._proc = None
         if self._dir is not None:
-            import shutil
-
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
 
@@ -127,7 +126,7 @@ class Kernel:
         if not self.alive:
             restarted = self._proc is not None  # it died since the last cell
             self.restart() if restarted else self.start()
-        out = _CellOutput()
+        out = _CellOutput(self._limit)
         oom0 = self._iso.oom_count(self._proc)
         msg_id = self._client.execute(code, allow_stdin=False)
         status = self._collect(msg_id, out, limit)
@@ -206,8 +205,8 @@ class Kernel:
             tb = truncate_middle("\n".join(error.traceback), self._limit).split("\n")
             error = KernelError(error.ename, error.evalue, tb)
         return CellResult(
-            stdout=truncate_middle("".join(out.stdout), self._limit),
-            stderr=truncate_middle("".join(out.stderr), self._limit),
+            stdout=out.stdout.text(self._limit),
+            stderr=out.stderr.text(self._limit),
             results=[truncate_middle(r, self._limit) for r in out.results],
             images=out.images, error=error, timed_out=killed in ("timeout", "wall_time"),
             kernel_restarted=restarted, duration_s=duration, killed_reason=killed,
@@ -215,9 +214,11 @@ class Kernel:
 
 
 class _CellOutput:
-    def __init__(self) -> None:
-        self.stdout: list[str] = []
-        self.stderr: list[str] = []
+    """What a cell produced so far; streams are bounded (a cell may print gigabytes)."""
+
+    def __init__(self, limit: int) -> None:
+        self.stdout = CaptureBuffer(limit)
+        self.stderr = CaptureBuffer(limit)
         self.results: list[str] = []
         self.images: list[Path] = []
         self.error: KernelError | None = None

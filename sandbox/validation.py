@@ -102,6 +102,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(200, {"result": result.message, "valid": result.valid})
 
 
+def _quiet_error(request: object, client_address: object) -> None:
+    # A client that hangs up early (BrokenPipe) is not the harness's problem; keep stderr clean.
+    log.debug("validation request from %s failed", client_address, exc_info=True)
+
+
 class _UnixHTTPServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
@@ -128,6 +133,7 @@ class ValidationServer:
             self._server.daemon_threads = True
             self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         # A short poll interval: shutdown() waits for it, and close() should be quick.
+        self._server.handle_error = _quiet_error
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="validation-server", daemon=True)
         self._thread.start()

@@ -19,7 +19,7 @@ def split(df: pd.DataFrame, test_size: float | int, seed: int = 0) -> tuple[pd.D
 
 
 def read_csv(path: Path, **kwargs) -> pd.DataFrame:
-    return pd.read_csv(path, float_precision="round_trip", **kwargs)
+    return pd.read_csv(path, **kwargs)
 
 
 def read_csv_in_zip(archive: Path, member: str | None = None, **kwargs) -> pd.DataFrame:
@@ -31,7 +31,7 @@ def read_csv_in_zip(archive: Path, member: str | None = None, **kwargs) -> pd.Da
                 raise ValueError(f"{archive} should hold one CSV, found {names}")
             member = names[0]
         with zf.open(member) as fh:
-            return pd.read_csv(io.BytesIO(fh.read()), float_precision="round_trip", **kwargs)
+            return pd.read_csv(io.BytesIO(fh.read()), **kwargs)
 
 
 def zip_members_by_basename(archive: Path, suffix: str) -> dict[str, str]:
@@ -56,6 +56,6 @@ def write_zip(dest: Path, files: dict[str, bytes]) -> None:
 
 
 def raw_or_zipped(raw: Path, name: str) -> Path:
-    """`raw/name` if extracted, else `raw/name.zip` (Kaggle ships some CSVs zipped)."""
-    plain = raw / name
+    """`raw/<name>.csv` if already extracted, else Kaggle's `raw/<name>.zip`."""
+    plain = raw / f"{name}.csv"
     return plain if plain.exists() else raw / f"{name}.zip"

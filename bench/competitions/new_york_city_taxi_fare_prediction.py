@@ -61,7 +61,7 @@ Submission: CSV with header `key,fare_amount`, one row per test key.
 
 
 def prepare(raw: Path, public: Path, private: Path) -> None:
-    full = pd.read_csv(raw / "train.csv", float_precision="round_trip")
+    full = pd.read_csv(raw / "train.csv")
     train, test = split(full, test_size=TEST_ROWS, seed=0)
     sample = test[["key"]].copy()
     sample["fare_amount"] = 11.35

@@ -57,7 +57,7 @@ def _one_hot(df, id_col: str, target: str):
 
 
 def prepare(raw: Path, public: Path, private: Path) -> None:
-    source = raw_or_zipped(raw, "train.csv")
+    source = raw_or_zipped(raw, "train")
     full = read_csv(source) if source.suffix == ".csv" else read_csv_in_zip(source, None)
     train, test = split(full, test_size=0.1, seed=0)
     answers = _one_hot(test, "id", "author")

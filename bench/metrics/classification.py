@@ -50,7 +50,11 @@ def accuracy(y_true: Any, y_pred: Any) -> float:
 
 def accuracy_rows(y_true: Any, y_pred: Any) -> np.ndarray:
     t, p = _labels_pair(y_true, y_pred)
-    return _normalise_numeric_labels(t) == _normalise_numeric_labels(p)
+    same = t == p
+    if not same.all():  # only mismatches can be '1' vs '1.0'; normalising everything is slow
+        wrong = ~same
+        same[wrong] = _normalise_numeric_labels(t[wrong]) == _normalise_numeric_labels(p[wrong])
+    return same
 
 
 def top1_error(y_true: Any, y_pred: Any) -> float:

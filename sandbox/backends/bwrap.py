@@ -9,6 +9,7 @@ by root is readable inside: bind as little as possible and mask secrets under /e
 
 from __future__ import annotations
 
+import logging
 import os
 import shlex
 import signal
@@ -21,6 +22,8 @@ import psutil
 
 from sandbox.backends.base import MLEBENCH_PATHS, VALIDATION_PORT, Capabilities, IsolationSpec, forwarder_argv
 from sandbox.backends.process import ProcessIsolation
+
+log = logging.getLogger(__name__)
 
 INSIDE_UID = 1500
 SECRET_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers")
@@ -85,7 +88,10 @@ class BwrapIsolation(ProcessIsolation):
     def _gpu_args(self) -> list[str]:
         if not self.spec.limits.gpus:
             return []
-        return [x for dev in sorted(Path("/dev").glob("nvidia*")) for x in ("--dev-bind", str(dev), str(dev))]
+        devices = sorted(Path("/dev").glob("nvidia*"))
+        if not devices:
+            log.warning("GPUs %r requested but no /dev/nvidia* devices exist here", self.spec.limits.gpus)
+        return [x for dev in devices for x in ("--dev-bind", str(dev), str(dev))]
 
     def wrap(self, argv, env, cwd):
         # Each bwrap has its own loopback, so each gets its own forwarder from 127.0.0.1:5000 to the

@@ -62,6 +62,7 @@ IMAGE_ENV = "MLE_SUITE_DOCKER_IMAGE"
 AGENT_IMAGE = "mle-suite/agent:latest"  # built from sandbox/docker/Dockerfile
 HOST_BIND_IMAGE = "mle-suite/hostbind:local"  # built by sandbox/docker/build_local_image.py
 KEEPER_USER = "65534:65534"  # the container's main process: a uid the agent's processes cannot signal
+FORWARDER_CHECK_S = 1.0  # how often the validation forwarder is checked and revived
 TREE_ENV = "MLE_SUITE_TREE"  # per-spawn marker inherited by the whole process tree inside
 HOST_ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
             "/etc/localtime", "/etc/fonts", "/etc/mime.types")  # what host-bind binaries need from /etc
@@ -231,6 +232,7 @@ class DockerIsolation(Isolation):
         self._tokens: dict[int, str] = {}  # docker-exec client pid -> tree token
         self._procs: dict[int, subprocess.Popen] = {}
         self._lock = threading.Lock()
+        self._stop = threading.Event()  # ends the forwarder watchdog
         self._closed = False
         self._docker_cli = shutil.which("docker") or "docker"
 
@@ -255,6 +257,9 @@ class DockerIsolation(Isolation):
             api.start(self.container_id)
             self._init_pid = api.inspect_container(self.container_id)["State"].get("Pid") or None
             self._start_forwarder()
+            if self._forwarder_listening() is not None:
+                threading.Thread(target=self._watch_forwarder, name=f"fwd-{self.spec.sandbox_id}",
+                                 daemon=True).start()
         except Exception as exc:
             self.close()
             if self.spec.limits.gpus and "device driver" in str(exc):
@@ -306,6 +311,7 @@ class DockerIsolation(Isolation):
         if self._closed:
             return
         self._closed = True
+        self._stop.set()
         atexit.unregister(self.close)
         if self._client is not None:
             if self.container_id:
@@ -354,6 +360,7 @@ class DockerIsolation(Isolation):
               stderr=subprocess.STDOUT) -> subprocess.Popen:
         if self._closed or not self.container_id:
             raise SandboxError("docker sandbox is not running (closed or never started)")
+        self._revive_forwarder()
         token = uuid.uuid4().hex
         inside_env = dict(env)
         inside_env[TREE_ENV] = token
@@ -388,18 +395,36 @@ class DockerIsolation(Isolation):
         exec_id = api.exec_create(self.container_id, ["/bin/sh", "-c", script], user=self.user,
                                   environment={"PATH": self.search_path})
         api.exec_start(exec_id, detach=True)
-        # Wait until it listens (the container's /proc/net/tcp, seen from the host), so the very
-        # first command can already validate.
-        listen = f"0100007F:{VALIDATION_PORT:04X} 00000000:0000 0A"
+        # Wait until it listens, so the very first command can already validate.
         deadline = time.monotonic() + 5
-        while self._init_pid and time.monotonic() < deadline:
-            try:
-                if listen in Path(f"/proc/{self._init_pid}/net/tcp").read_text():
-                    return
-            except OSError:
-                return  # the host cannot look inside; the forwarder comes up on its own
+        while time.monotonic() < deadline:
+            if self._forwarder_listening() is not False:
+                return
             time.sleep(0.01)
         log.warning("validation forwarder in container %s is not listening yet", self.container_id[:12])
+
+    def _revive_forwarder(self) -> None:
+        """Restart the forwarder if agent code killed it (same uid: e.g. `kill -9 -1`, `pkill socat`)."""
+        if self._forwarder_listening() is False:
+            with self._lock:
+                if self._forwarder_listening() is False and not self._closed:
+                    self._start_forwarder()
+
+    def _watch_forwarder(self) -> None:
+        while not self._stop.wait(FORWARDER_CHECK_S):
+            try:
+                self._revive_forwarder()
+            except Exception as exc:  # the container may be going away under us
+                log.debug("forwarder check failed: %s", exc)
+
+    def _forwarder_listening(self) -> bool | None:
+        """Is 127.0.0.1:5000 listening in the container (its /proc/net/tcp seen from the host)?
+        None when the host cannot look."""
+        listen = f"0100007F:{VALIDATION_PORT:04X} 00000000:0000 0A"
+        try:
+            return listen in Path(f"/proc/{self._init_pid}/net/tcp").read_text()
+        except (OSError, TypeError):
+            return None
 
     def kill_tree(self, proc: subprocess.Popen) -> None:
         with self._lock:
@@ -435,10 +460,17 @@ class DockerIsolation(Isolation):
         return min(roots) if roots else None
 
     def _container_pids(self) -> list[int] | None:
-        """Host pids of every process in the container (same pid namespace as its init), or None when
-        the host cannot see them (remote or rootless daemon, other uid)."""
+        """Host pids of every process in the container, or None when the host cannot see them (remote
+        or rootless daemon). From the container's cgroup (readable by any uid), else by comparing pid
+        namespaces (needs root: the init runs as another uid)."""
         if not self._init_pid:
             return None
+        procs = self._cgroup_file("pids", "cgroup.procs")
+        if procs is not None:
+            try:
+                return [int(x) for x in procs.read_text().split()]
+            except (OSError, ValueError):
+                pass
         try:
             ns = os.readlink(f"/proc/{self._init_pid}/ns/pid")
         except OSError:

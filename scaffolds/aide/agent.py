@@ -8,6 +8,7 @@ exceptions of scaffolds.core.agent; the best working node's submission is then p
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import time
@@ -90,6 +91,7 @@ class _Session:
         self.max_steps = min(config.steps, task.limits.max_steps or config.steps)
         self.time_limit = min(config.time_limit_s, task.limits.wall_time_s or config.time_limit_s)
         self._preview: str | None = None
+        self._installed: list[str] | None = None
         self.neutral = config.prompt.obfuscate or task.obfuscated
 
     # ---- the loop -------------------------------------------------------------------------
@@ -172,9 +174,21 @@ class _Session:
             time_remaining=prompts.humanize_seconds(self.remaining()),
             steps_remaining=self.max_steps - len(self.journal),
             k_fold=self.cfg.prompt.k_fold_validation,
-            packages=prompts.installed_packages(rng, check_importable=self.sandbox.backend != "docker"),
+            packages=prompts.shuffled_packages(self._packages(), rng),
             neutral=self.neutral,
         )
+
+    def _packages(self) -> list[str]:
+        """Which candidate packages the sandbox's python can import (asked once, inside the sandbox)."""
+        if self._installed is None:
+            self.sandbox.write_file("logs/aide_package_probe.py", prompts.package_probe_script())
+            result = self.sandbox.run_script("logs/aide_package_probe.py", timeout=120)
+            try:
+                self._installed = json.loads(result.output.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                logger.warning("could not list the sandbox's packages: %s", result.output[-500:])
+                self._installed = list(prompts.templates()["package_candidates"])
+        return self._installed
 
     def _data_preview(self) -> str:
         if not self.cfg.prompt.data_preview:

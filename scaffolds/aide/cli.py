@@ -109,7 +109,8 @@ def resolve_settings(args: argparse.Namespace) -> RunSettings:
 
 
 def get_competition(comp_id: str):
-    from bench.registry import UnknownCompetition, get_competition as lookup
+    from bench.registry import UnknownCompetition
+    from bench.registry import get_competition as lookup
 
     try:
         return lookup(comp_id)
@@ -175,13 +176,24 @@ def open_run_sandbox(comp, settings: RunSettings, public: Path, rd: RunDir, cfg:
         raise CliError(f"sandbox {settings.sandbox!r} unavailable: {exc}") from None
 
 
+def task_paths(sandbox):
+    """The sandbox's inside paths in the shape bench.task wants."""
+    from bench.task import TaskPaths
+
+    p = sandbox.paths
+    return TaskPaths(data=str(p.data), submission=f"{p.submission}/submission.csv", code=str(p.code),
+                     logs=str(p.logs), validate_url=sandbox.validation_url,
+                     validate_script=f"{p.home}/validate_submission.sh")
+
+
 def make_task(comp, settings: RunSettings, cfg: AideConfig, sandbox):
     from bench.task import build_task
     from scaffolds.core.task import TaskLimits
 
     limits = TaskLimits(wall_time_s=cfg.time_limit_s, max_steps=cfg.steps, max_cost_usd=cfg.max_cost_usd,
                         action_timeout_s=cfg.exec.timeout_s)
-    return build_task(comp, Path(settings.data_dir), limits, obfuscated=settings.obfuscate, paths=sandbox.paths)
+    return build_task(comp, Path(settings.data_dir), limits, obfuscated=settings.obfuscate,
+                      paths=task_paths(sandbox))
 
 
 def grade(comp, rd: RunDir, data_dir: Path) -> dict[str, Any]:

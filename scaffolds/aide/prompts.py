@@ -5,7 +5,6 @@ Builders return a `Prompt(system, user)`; the agent turns it into LLM messages.
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import string
 from dataclasses import dataclass
@@ -86,11 +85,17 @@ def humanize_seconds(seconds: float) -> str:
     return f"{seconds / 3600:.1f} hours"
 
 
-def installed_packages(rng: random.Random, check_importable: bool) -> list[str]:
-    """The candidate package list, shuffled as AIDE does; on shared-env backends only importable ones."""
-    names = list(templates()["package_candidates"])
-    if check_importable:
-        names = [n for n in names if importlib.util.find_spec(_IMPORT_NAME.get(n, n)) is not None]
+def package_probe_script() -> str:
+    """A script that prints (as JSON) which candidate packages import in the sandbox's python."""
+    pairs = {name: _IMPORT_NAME.get(name, name) for name in templates()["package_candidates"]}
+    return ("import importlib.util, json\n"
+            f"pairs = {pairs!r}\n"
+            "print(json.dumps([n for n, m in pairs.items() if importlib.util.find_spec(m)]))\n")
+
+
+def shuffled_packages(names: list[str], rng: random.Random) -> list[str]:
+    """The installed package list, shuffled per step as AIDE does."""
+    names = list(names)
     rng.shuffle(names)
     return names
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -34,20 +34,13 @@ def titanic(tmp_path_factory) -> Titanic:
 
 
 def make_task(titanic: Titanic, sandbox, *, steps: int, time_s: float = 600, lower_is_better=False) -> Task:
-    """The task as bench would build it for this sandbox (bench.task when available)."""
-    limits = TaskLimits(wall_time_s=time_s, max_steps=steps, action_timeout_s=60)
-    try:
-        from bench.task import build_task
-    except ImportError:
-        build_task = None
-    if build_task is not None:
-        task = build_task(titanic.comp, titanic.data_dir, limits, paths=sandbox.paths)
-        from dataclasses import replace
+    """The task exactly as bench builds it for this sandbox; `lower_is_better` may be overridden."""
+    from bench.task import build_task
+    from scaffolds.aide.cli import task_paths
 
-        return replace(task, lower_is_better=lower_is_better)
-    return Task(competition_id=titanic.comp.id, instructions="Write the submission file.",
-                description=titanic.comp.description, limits=limits, lower_is_better=lower_is_better,
-                metric_name="accuracy")
+    limits = TaskLimits(wall_time_s=time_s, max_steps=steps, action_timeout_s=60)
+    task = build_task(titanic.comp, titanic.data_dir, limits, paths=task_paths(sandbox))
+    return replace(task, lower_is_better=lower_is_better)
 
 
 @pytest.fixture

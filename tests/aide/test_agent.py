@@ -180,9 +180,9 @@ def test_prose_review_falls_back_to_the_metric_in_the_output(titanic, open_titan
 
 def test_script_timeout_is_capped_by_the_time_left_and_the_run_ends_on_time(titanic, open_titanic_sandbox,
                                                                            tmp_path):
-    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path, ["forest", "slow"], steps=5,
-                                    overrides=["time_limit_s=25", "exec.timeout_s=600", "search.num_drafts=5"])
-    assert result.reason == "time_exceeded"
-    slow = nodes[-1]
-    assert slow["timed_out"] and slow["timeout_s"] < 25 and slow["exec_time_s"] < 30
+    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path, ["sex_rule", "slow"], steps=5,
+                                    overrides=["time_limit_s=30", "exec.timeout_s=600", "search.num_drafts=5"])
+    assert result.reason == "time_exceeded" and len(nodes) == 2, [n["exec_time_s"] for n in nodes]
+    slow = nodes[1]
+    assert slow["timed_out"] and slow["timeout_s"] < 30 and slow["exec_time_s"] < 35
     assert result.extra["best_node"] == nodes[0]["id"] and result.submission is not None

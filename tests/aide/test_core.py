@@ -8,8 +8,17 @@ import os
 import pytest
 
 from scaffolds.aide.agent import AideAgent
-from scaffolds.core.agent import (Agent, AgentStop, LimitsExceeded, Submitted, TimeExceeded, UnknownAgent,
-                                  available_agents, create_agent, get_agent_class)
+from scaffolds.core.agent import (
+    Agent,
+    AgentStop,
+    LimitsExceeded,
+    Submitted,
+    TimeExceeded,
+    UnknownAgent,
+    available_agents,
+    create_agent,
+    get_agent_class,
+)
 from scaffolds.core.rundir import RunDir, atomic_write_json, atomic_write_text
 
 

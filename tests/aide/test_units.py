@@ -213,6 +213,20 @@ def test_improve_has_code_and_no_preview_debug_has_output_and_no_memory():
     assert "KeyError" in dbg.user and "# Memory" not in dbg.user and "# Data overview" in dbg.user
 
 
+def test_package_probe_lists_only_importable_packages(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    script = tmp_path / "probe.py"
+    script.write_text(prompts.package_probe_script())
+    found = json.loads(subprocess.run([sys.executable, str(script)], capture_output=True, text=True).stdout)
+    assert "numpy" in found and "scikit-learn" in found
+    assert set(found) <= set(prompts.templates()["package_candidates"])
+    shuffled = prompts.shuffled_packages(found, random.Random(1))
+    assert sorted(shuffled) == sorted(found)
+
+
 def test_obfuscated_mode_drops_kaggle_framing():
     for op in (prompts.draft_prompt(ctx(True), "", "x"), prompts.review_prompt(ctx(True), "c", "o", "ok")):
         assert "kaggle" not in (op.system + op.user).lower()

@@ -91,8 +91,7 @@ def test_nan_empty_non_numeric_and_out_of_range(tmp_path):
     values[3], values[4], values[5], values[6] = "nan", "", "abc", "1.5"
     res = check(_csv({"id": IDS, "target": values}, tmp_path))
     assert not res.valid
-    assert "NaN in column 'target': 1 row(s), e.g. row 4" in res.message
-    assert "empty/missing values in column 'target': 1 row(s), e.g. row 5" in res.message
+    assert "empty or NaN values in column 'target': 2 row(s), e.g. row 4, row 5" in res.message
     assert "non-numeric values in column 'target': 1 row(s), e.g. row 6 'abc'" in res.message
     assert "must be in [0.0, 1.0]: 1 row(s), e.g. row 7 1.5" in res.message
     res = check(_csv({"id": IDS, "y": [-1.0] + [1.0] * 19}, tmp_path), schema=REGRESSION)

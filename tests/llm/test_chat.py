@@ -57,3 +57,22 @@ def test_scripted_server_streams_and_lists_models(server: ScriptedServer) -> Non
 
     models = openai.OpenAI(base_url=server.url, api_key="x").models.list()
     assert [m.id for m in models.data] == ["scripted"]
+
+
+def test_rule_based_replies_see_the_request() -> None:
+    def echo(body: dict) -> Reply:
+        return Reply.text("echo: " + body["messages"][-1]["content"])
+
+    with ScriptedServer(rule=echo) as srv:
+        llm = LLM("openai/scripted", api_base=srv.url, **FAST)
+        assert [llm.chat([Message.user(w)]).text for w in ("a", "b")] == ["echo: a", "echo: b"]
+        srv.push(Reply.text("queued first"))
+        assert llm.chat([Message.user("c")]).text == "queued first"
+
+
+def test_empty_script_is_a_clear_error(server: ScriptedServer) -> None:
+    from scaffolds.core.llm import LLMError
+
+    llm = LLM("openai/scripted", api_base=server.url, **FAST)
+    with pytest.raises(LLMError, match="no scripted reply left"):
+        llm.chat([Message.user("hi")])

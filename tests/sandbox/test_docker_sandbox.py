@@ -5,6 +5,7 @@ Skipped when no daemon answers, unless MLE_SUITE_REQUIRE_DOCKER=1 (CI sets it)."
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,13 @@ def test_close_stops_everything_and_removes_the_container(tmp_path, client):
     box.close()
     with pytest.raises(docker_sdk.errors.NotFound):
         client.api.inspect_container(cid)
+
+
+def test_validation_survives_agent_killing_everything_it_can(sb):
+    """`kill -9 -1` inside kills the shell and the forwarder (same uid), not the container; a
+    watchdog starts a new forwarder and the next command a new shell, so validation keeps working."""
+    sb.write_file("submission/submission.csv", "id,target\n1,0.1\n")
+    sb.shell.run("kill -9 -1")
+    time.sleep(2)  # the watchdog checks every second
+    r = sb.shell.run("curl -s -X POST -F file=@/home/submission/submission.csv http://localhost:5000/validate")
+    assert '"valid": true' in r.output, r.output

@@ -54,6 +54,12 @@ def test_output_is_middle_truncated(open_sb):
     assert "characters truncated" in r.output
 
 
+def test_kernel_output_is_middle_truncated(open_sb):
+    sb = open_sb(output_limit_chars=1000)
+    r = sb.kernel.execute("print('START')\nfor i in range(100000): print(i)\nprint('END')")
+    assert len(r.stdout) <= 1000 and r.stdout.startswith("START") and r.stdout.rstrip().endswith("END")
+
+
 def test_background_job(sb):
     job = sb.shell.start_background("echo begin; sleep 1; echo done; exit 4")
     first = sb.shell.poll(job)
@@ -181,4 +187,15 @@ def test_env_is_allow_listed(open_sb, monkeypatch):
     sb = open_sb(env={"MY_SETTING": "1"})
     out = sb.shell.run("env").output
     assert "sk-should-not-leak" not in out and "SOME_HOST_VAR" not in out and "MY_SETTING=1" in out
-    assert "CUDA_VISIBLE_DEVICES=" in out
+    assert "CUDA_VISIBLE_DEVICES=\n" in out  # no GPU unless asked for
+
+
+def test_gpus_limit_sets_visible_devices(open_sb, backend):
+    from sandbox import Limits, SandboxUnavailable
+
+    try:
+        sb = open_sb(limits=Limits(memory_mb=512, max_pids=128, gpus="0,1"))
+    except SandboxUnavailable as exc:  # docker refuses GPUs it cannot pass through, with a clear message
+        assert backend == "docker" and "GPU" in str(exc)
+        return
+    assert sb.shell.run("echo $CUDA_VISIBLE_DEVICES").output.strip() == "0,1"

@@ -90,3 +90,41 @@ def test_secret_env_refused(tmp_path):
 def test_missing_data_dir_is_a_clear_error(tmp_path):
     with pytest.raises(SandboxError, match="does not exist"):
         open_sandbox(SandboxConfig(data_dir=tmp_path / "nope", workspace=tmp_path / "w", backend="local"))
+
+
+def test_python_forwarder_relays_to_unix_socket(tmp_path):
+    """The stdlib forwarder (used where socat is missing) carries a validation request end to end."""
+    import json
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from sandbox import ValidationResult
+    from sandbox.validation import ValidationServer
+
+    sock = tmp_path / "g.sock"  # pytest's tmp paths stay under the 107-byte Unix socket limit
+    server = ValidationServer(lambda p: ValidationResult(p.read_text() == "id,y\n", "checked"), socket_path=sock)
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    fwd = subprocess.Popen([sys.executable, str(Path(__file__).parents[2] / "sandbox" / "forwarder.py"),
+                            str(port), str(sock)])
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        body = b'--b\r\nContent-Disposition: form-data; name="file"; filename="s.csv"\r\n\r\nid,y\n\r\n--b--\r\n'
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/validate", data=body,
+                                     headers={"Content-Type": "multipart/form-data; boundary=b"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            assert json.load(resp) == {"result": "checked", "valid": True}
+    finally:
+        fwd.kill()
+        fwd.wait()
+        server.close()

@@ -212,6 +212,7 @@ class LocalServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+            self.log_path.unlink(missing_ok=True)  # a clean stop leaves nothing to debug
 
 
 def _free_port() -> int:

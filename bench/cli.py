@@ -1,0 +1,156 @@
+"""Command line: `python -m bench list|prepare|ladder` (+ `grade`, `grade-run` from bench.grade_cli)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from bench.archives import ArchiveError
+    from bench.data import NotPrepared, PrepareError
+    from bench.kaggle import KaggleError
+    from bench.ladder import NoLadder
+    from bench.leaderboards import LeaderboardError
+    from bench.offline.wheels import WheelFetchError
+    from bench.registry import UnknownCompetition, UnknownSplit
+
+    return (ArchiveError, NotPrepared, PrepareError, KaggleError, NoLadder, LeaderboardError, WheelFetchError,
+            UnknownCompetition, UnknownSplit)
+
+
+def _human_size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from bench.data import competition_paths, dir_size, is_prepared
+    from bench.registry import all_known_ids, get_competition, has_entry, split_ids
+
+    ids = split_ids(args.split) if args.split else all_known_ids()
+    for cid in ids:
+        if not has_entry(cid):
+            print(f"{cid:<58} no entry yet")
+            continue
+        comp = get_competition(cid)
+        if is_prepared(comp, args.data_dir):
+            paths = competition_paths(comp, args.data_dir)
+            board = "leaderboard" if paths.leaderboard.is_file() else "no leaderboard"
+            status = f"prepared ({_human_size(dir_size(paths.prepared))}, {board})"
+        else:
+            status = "not prepared"
+        print(f"{cid:<58} {status}")
+    return 0
+
+
+def _targets(args: argparse.Namespace) -> list:
+    from bench.registry import get_competition, has_entry, split_ids
+
+    if args.competition:
+        return [get_competition(args.competition)]
+    comps = []
+    for cid in split_ids(args.split):
+        if has_entry(cid):
+            comps.append(get_competition(cid))
+        else:
+            print(f"skipping {cid}: no entry yet", file=sys.stderr)
+    return comps
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from bench.data import prepare
+
+    if (args.archive or args.raw_dir) and not args.competition:
+        raise SystemExit("error: --archive and --raw-dir need a single competition (-c ID)")
+    failures = 0
+    for comp in _targets(args):
+        start = time.perf_counter()
+        try:
+            paths = prepare(comp, args.data_dir, archive=args.archive, raw_dir=args.raw_dir, keep_raw=args.keep_raw,
+                            leaderboard_from=args.leaderboard_from, force=args.force,
+                            build_ladder=not args.no_ladder)
+        except _user_errors() as exc:
+            failures += 1
+            print(f"error: {comp.id}: {exc}", file=sys.stderr)
+            continue
+        print(f"{comp.id}: prepared in {paths.prepared} ({time.perf_counter() - start:.1f} s)")
+    return 1 if failures else 0
+
+
+def cmd_ladder(args: argparse.Namespace) -> int:
+    from bench.ladder import run_ladder
+    from bench.registry import get_competition
+
+    comp = get_competition(args.competition)
+    result = run_ladder(comp, args.data_dir)
+    direction = "lower" if result.lower_is_better else "higher"
+    print(f"reference ladder for {comp.id} ({comp.metric.name}, {direction} is better):")
+    from bench.ladder import sorted_entries
+
+    for entry in sorted_entries(result.entries, result.lower_is_better):
+        print(f"  {entry.score:10.5f}  {entry.team_name}  ({entry.seconds:.1f} s)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Competitions: list, prepare, grade.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("list", help="competitions and whether their data is prepared")
+    p.add_argument("--split", help="only this split (low/lite, medium, high, split75, dev, offline, ...)")
+    p.add_argument("--data-dir", type=Path, default=None)
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("prepare", help="download and prepare competition data")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("-c", "--competition", help="competition id")
+    which.add_argument("--split", help="every competition of a split")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--archive", type=Path, help="a hand-downloaded competition archive (only read)")
+    source.add_argument("--raw-dir", type=Path, help="a folder of already extracted raw files (only read)")
+    p.add_argument("--data-dir", type=Path, default=None)
+    p.add_argument("--keep-raw", action="store_true", help="keep the downloaded archive and raw files")
+    p.add_argument("--leaderboard-from", type=Path, help="leaderboard CSV, MLE-bench checkout or data dir")
+    p.add_argument("--force", action="store_true", help="prepare again even if already prepared")
+    p.add_argument("--no-ladder", action="store_true", help="offline split: do not build the reference ladder")
+    p.set_defaults(func=cmd_prepare)
+
+    p = sub.add_parser("ladder", help="run the reference ladder and write leaderboard.csv")
+    p.add_argument("-c", "--competition", required=True)
+    p.add_argument("--data-dir", type=Path, default=None)
+    p.set_defaults(func=cmd_ladder)
+
+    try:
+        from bench.grade_cli import add_grade_commands
+    except ImportError:
+        logger.debug("bench.grade_cli not available; no grade commands")
+    else:
+        add_grade_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except _user_errors() as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-prepared was kept", file=sys.stderr)
+        return 130

@@ -1,0 +1,98 @@
+"""Registry and split lists."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bench import registry
+from bench.cli import main
+from bench.splits import SPLITS
+
+
+def test_split_sizes_match_mle_bench():
+    assert len(SPLITS["low"]) == 22 and SPLITS["lite"] == SPLITS["low"]
+    assert len(SPLITS["medium"]) == 38
+    assert len(SPLITS["high"]) == 15
+    assert len(SPLITS["split75"]) == 75
+    assert len(SPLITS["dev"]) == 7
+    assert SPLITS["spaceship-titanic"] == ("spaceship-titanic",)
+    assert 5 <= len(SPLITS["offline"]) <= 8
+
+
+def test_complexity_levels_partition_split75():
+    low, medium, high = (set(SPLITS[s]) for s in ("low", "medium", "high"))
+    assert not (low & medium or low & high or medium & high)
+    assert low | medium | high == set(SPLITS["split75"])
+    assert not set(SPLITS["dev"]) & set(SPLITS["split75"])
+
+
+def test_every_entry_is_in_the_splits_it_claims():
+    for comp in registry.list_competitions():
+        for split in comp.splits:
+            assert comp.id in SPLITS[split], (comp.id, split)
+        assert comp.description and comp.description_obfuscated
+
+
+def test_offline_split_has_entries_for_all_and_default():
+    comps = registry.list_competitions("offline")
+    assert [c.id for c in comps] == list(SPLITS["offline"])
+    assert all(c.source == "package" and c.fetch_raw is not None for c in comps)
+    assert registry.DEFAULT_OFFLINE_COMPETITION in SPLITS["offline"]
+    assert registry.get_competition(registry.DEFAULT_OFFLINE_COMPETITION).category == "tabular"
+    kinds = {c.category for c in comps}
+    assert {"tabular", "image", "text", "time-series"} <= kinds
+
+
+@pytest.mark.parametrize("cid", ["spaceship-titanic", "spooky-author-identification", "aerial-cactus-identification",
+                                 "new-york-city-taxi-fare-prediction", "denoising-dirty-documents"])
+def test_mle_bench_entries(cid):
+    comp = registry.get_competition(cid)
+    assert comp.id == cid and comp.source == "kaggle" and comp.raw_files
+
+
+def test_unknown_id_suggests_close_ids():
+    with pytest.raises(registry.UnknownCompetition) as err:
+        registry.get_competition("spaceship-titanik")
+    assert "spaceship-titanic" in err.value.suggestions
+    assert "Did you mean: spaceship-titanic" in str(err.value)
+
+
+def test_unknown_id_without_close_match():
+    with pytest.raises(registry.UnknownCompetition) as err:
+        registry.get_competition("zzzzzz-qqqq")
+    assert "Did you mean" not in str(err.value) and "python -m bench list" in str(err.value)
+
+
+def test_split_id_without_entry_is_a_clear_error():
+    with pytest.raises(registry.NoEntryYet, match="no entry"):
+        registry.get_competition("dog-breed-identification")
+    assert registry.list_competitions("low")  # lists those with entries, no crash
+
+
+def test_unknown_split():
+    with pytest.raises(registry.UnknownSplit, match="known splits"):
+        registry.split_ids("lowest")
+
+
+def test_cli_list_shows_status_for_every_id(tmp_path, capsys):
+    assert main(["list", "--split", "split75", "--data-dir", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 75
+    status = {re.split(r"\s+", line, maxsplit=1)[0]: line for line in lines}
+    assert status["dog-breed-identification"].endswith("no entry yet")
+    assert status["spooky-author-identification"].endswith("not prepared")
+
+
+def test_cli_unknown_competition_exit_code(capsys):
+    assert main(["prepare", "-c", "spooky-autor-identification"]) == 2
+    assert "Did you mean: spooky-author-identification" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("comp", registry.list_competitions(), ids=lambda c: c.id)
+def test_obfuscated_description_hides_identity(comp):
+    text = comp.description_obfuscated.lower()
+    assert "kaggle" not in text
+    assert comp.id not in text
+    assert comp.title.lower().replace(" (offline)", "") not in text
