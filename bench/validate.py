@@ -12,7 +12,6 @@ import csv
 import logging
 import warnings
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -41,14 +40,6 @@ class Expected:
 
     ids: frozenset[str] | None = None
     rows: int | None = None
-
-    @cached_property
-    def index(self) -> Any:
-        """The ids as a pandas Index: its hash table is built once and reused for every check."""
-        import numpy as np
-        import pandas as pd
-
-        return pd.Index(np.array(sorted(self.ids or ()), dtype=object))
 
 
 @dataclass
@@ -128,6 +119,23 @@ NUMERIC_KINDS = ("float", "int", "probability")
 NUMERIC_NA = ["", "nan", "NaN", "NAN", "-nan", "-NaN", "NA", "N/A", "n/a", "NULL", "null", "None", "<NA>", "#N/A"]
 
 
+def _coerce_floats(values: Any) -> Any:
+    """Text cells -> floats, NaN where a cell is not a number (slow path, only for bad columns)."""
+    import numpy as np
+    import pandas as pd
+
+    try:
+        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, copy=True)
+    except (OverflowError, TypeError, ValueError):  # e.g. a 400-digit integer
+        def one(v: Any) -> float:
+            try:
+                return float(v)
+            except (TypeError, ValueError, OverflowError):
+                return float("nan")
+
+        return np.array([one(v) for v in values], dtype=float)
+
+
 def _check_column(col: Column, values: Any, first_row: int, found: _Findings) -> None:
     """Values of one column in one chunk: numbers already parsed by pandas when the column was
     clean (the fast path), else strings; NaN where the cell was empty/missing."""
@@ -139,7 +147,7 @@ def _check_column(col: Column, values: Any, first_row: int, found: _Findings) ->
         if pd.api.types.is_numeric_dtype(values.dtype):
             numbers = values.to_numpy(dtype=float)
         else:  # some cells are not numbers: find which
-            numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, copy=True)
+            numbers = _coerce_floats(values)
             not_number = values.notna().to_numpy() & np.isnan(numbers)
             found.add(f"non-numeric values in column '{col.name}'", int(not_number.sum()),
                       [f"row {r} {str(v)[:40]!r}" for r, v in zip(rows[not_number][:EXAMPLES], values[not_number])])
@@ -189,7 +197,7 @@ def _check_sums(comp: Competition, chunk: Any, first_row: int, found: _Findings)
     import pandas as pd
 
     cols = list(comp.schema.rows_sum_to_one)
-    numbers = chunk[cols].apply(lambda s: pd.to_numeric(s, errors="coerce")).to_numpy(dtype=float)
+    numbers = np.stack([_coerce_floats(chunk[c]) for c in cols], axis=1)
     numbers = np.nan_to_num(numbers, nan=0.0)  # NaN cells are reported by the column checks
     with np.errstate(invalid="ignore"):
         sums = numbers.sum(axis=1)
@@ -239,18 +247,16 @@ def _id_problems(id_chunks: list[Any], expected: Expected, id_column: str) -> li
 
     if not id_chunks:
         return []
-    ids = pd.Index(np.concatenate(id_chunks))
+    ids = np.concatenate(id_chunks).tolist()
+    got = set(ids)  # plain Python sets: the cheapest hashing of a million strings
     problems = []
-    if not ids.is_unique:
-        dup = ids[ids.duplicated()]
+    if len(got) != len(ids):
+        series = pd.Series(ids, dtype=object)
+        dup = series[series.duplicated()]
         problems.append(f"{len(dup)} duplicated id(s) in column '{id_column}', e.g. {_examples(dup.unique())}")
     if expected.ids is not None:
-        position = expected.index.get_indexer_for(ids)  # one hash lookup per submitted id
-        extra = set(ids[position < 0])
-        found = np.zeros(len(expected.index), dtype=bool)
-        found[position[position >= 0]] = True
-        if not found.all():
-            missing = expected.index[~found]
+        missing, extra = expected.ids - got, got - expected.ids
+        if missing:
             problems.append(f"{len(missing)} id(s) of the test set are missing, e.g. {_examples(missing)}")
         if extra:
             problems.append(f"{len(extra)} id(s) are not in the test set, e.g. {_examples(extra)}")

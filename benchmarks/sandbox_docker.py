@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import logging
+import os
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,7 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 RESULTS = _HERE / "results" / "sandbox_docker.md"
+LOAD_AT_START = os.getloadavg()[0]
 
 
 def _load_generic():
@@ -56,7 +58,9 @@ def render(bench, base, floor, row, leak, cmd, image) -> str:
              f"{ms(row['script'])} ({row['script'] / floor['docker_exec']:.2f}x) |",
              "", "Our open includes the reaper scan, the validation forwarder start and the wait until it "
              "listens; our close removes the container and waits until the daemon no longer lists it. "
-             "A script launch is a `docker exec` of the sandbox's python (interpreter start included)."]
+             "A script launch is a `docker exec` of the sandbox's python (interpreter start included).",
+             "", f"Load average (1 min) when the run started: {LOAD_AT_START:.1f} on "
+             f"{os.cpu_count()} cores (other helpers' tests were running; treat ratios as rough)."]
     return text + "\n".join(extra) + "\n"
 
 
@@ -84,6 +88,12 @@ def main() -> None:
         (data / "train.csv").write_text("id,y\n1,0\n")
         row = bench.measure_backend("docker", data, root)
         leak = bench.leak_check("docker", data, root, args.cycles)
+    # leak_check counts every sandbox container on the daemon; other sessions may have theirs open
+    # right now, so count only the containers this process owns.
+    client = __import__("docker").from_env()
+    leak["containers"] = len(client.api.containers(
+        all=True, filters={"label": f"{dk.LABEL_OWNER_PID}={os.getpid()}"}))
+    client.close()
     cmd = "python benchmarks/sandbox_docker.py" + "".join(f" {a}" for a in sys.argv[1:])
     text = render(bench, base, floor, row, leak, cmd, image.name)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,33 @@ def leftover_groups() -> list[Path]:
     return found
 
 
+def reap_stale() -> int:
+    """Remove sandbox cgroups left by a harness that died without closing (names carry its pid:
+    mle-suite-<pid>-<id>). Their processes are killed first. Returns how many groups were removed."""
+    removed = 0
+    for g in leftover_groups():
+        pid = g.name[len(PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or pid_alive(int(pid)):
+            continue
+        for sub in [p for p in g.iterdir() if p.is_dir()]:
+            CgroupSet.kill_child({"x": sub})
+            _rmdir(sub)
+        CgroupSet.kill_child({"x": g})
+        _rmdir(g)
+        removed += 1
+    return removed
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _write(path: Path, value: str) -> None:
     path.write_text(value)
 
@@ -104,11 +131,12 @@ class CgroupSet:
                 pass
         return sorted(found)
 
-    def kill_child(self, child: dict[str, Path], timeout: float = 5.0) -> None:
+    @classmethod
+    def kill_child(cls, child: dict[str, Path], timeout: float = 5.0) -> None:
         """SIGKILL everything in the child group until it is empty (a fork bomb keeps forking, so loop)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            pids = self.pids_in(child)
+            pids = cls.pids_in(child)
             if not pids:
                 return
             for pid in pids:

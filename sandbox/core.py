@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ import time
 import uuid
 from pathlib import Path
 
+from sandbox import cgroups
 from sandbox.backends import select_backend
 from sandbox.backends.base import GRADER_SOCKET, VALIDATION_PORT, Isolation, IsolationSpec, SandboxPaths
 from sandbox.config import SandboxConfig, ValidationResult
@@ -63,12 +65,15 @@ class Sandbox:
         if not data.is_dir():
             raise SandboxError(f"data dir {data} does not exist; prepare the competition first")
         create_workspace(workspace)
-        runtime = Path(tempfile.mkdtemp(prefix="mls-"))  # short: Unix socket paths max 107 bytes
+        _reap_stale()
+        # Short (Unix socket paths max 107 bytes) and named after this process, so leftovers of a
+        # harness that was killed can be recognised and removed by the next one.
+        runtime = Path(tempfile.mkdtemp(prefix=f"mls-{os.getpid()}-"))
         for sub in ("kernels", "grader", "tmp", "shell"):
             (runtime / sub).mkdir()
         shutil.copy(Path(__file__).with_name("forwarder.py"), runtime / "forwarder.py")
         self.host_paths = SandboxPaths.under(workspace, data, runtime)
-        self.sandbox_id = uuid.uuid4().hex[:12]
+        self.sandbox_id = f"{os.getpid()}-{uuid.uuid4().hex[:10]}"  # names cgroups/containers
         self._runtime = runtime
         self._clock = WallClock(config.limits.wall_time_s)
         self._server: ValidationServer | None = None
@@ -136,7 +141,7 @@ class Sandbox:
         inside = self._to_inside(host)
         limit, wall_bound = self._clock.budget(timeout or self.config.limits.action_timeout_s)
         t0 = time.monotonic()
-        oom0, pids0 = 0, self._iso.pids_limit_hits()
+        pids0 = self._iso.pids_limit_hits()
         proc = self._iso.spawn([self._iso.python, inside, *args], env=self.env, cwd=self.paths.working,
                                stdin=subprocess.DEVNULL)
         reader = OutputReader(proc.stdout.fileno(), self.config.output_limit_chars)
@@ -145,7 +150,7 @@ class Sandbox:
             proc.wait(timeout=limit)
         except subprocess.TimeoutExpired:
             killed = "wall_time" if wall_bound else "timeout"
-        oom = self._iso.oom_count(proc) > oom0
+        oom = self._iso.oom_count(proc) > 0  # a fresh process: any OOM kill in its tree is its own
         self._iso.kill_tree(proc)  # also reaps grandchildren left behind by a finished script
         reader.wait_eof(2.0)
         proc.stdout.close()
@@ -206,6 +211,16 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _reap_stale() -> None:
+    """Remove runtime dirs and cgroups of sandboxes whose harness died without closing them."""
+    for d in Path(tempfile.gettempdir()).glob("mls-*-*"):
+        pid = d.name.split("-")[1]
+        if pid.isdigit() and not cgroups.pid_alive(int(pid)) and (d / "forwarder.py").exists():
+            shutil.rmtree(d, ignore_errors=True)
+    if cgroups.usable():
+        cgroups.reap_stale()
 
 
 def _quietly(fn) -> None:

@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 60.0
 INTERRUPT_GRACE_S = 3.0
-INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 class Kernel:
@@ -39,7 +38,8 @@ class Kernel:
     def __init__(self, iso: Isolation, env: dict[str, str], cwd: str, host_runtime: Path,
                  host_paths: SandboxPaths, limit_chars: int, clock: WallClock, default_timeout: float) -> None:
         self._iso, self._cwd, self._limit = iso, cwd, limit_chars
-        self._env = dict(env, MPLBACKEND=INLINE_BACKEND)
+        self._env = dict(env)
+        self._env.pop("MPLBACKEND", None)  # ipykernel then picks its inline backend: figures come back
         self._env.pop("JPY_PARENT_PID", None)  # the kernel would exit: its parent pid differs inside
         self._clock, self._default_timeout = clock, default_timeout
         self._host_kernels = host_runtime / "kernels"
@@ -130,6 +130,8 @@ class Kernel:
         oom0 = self._iso.oom_count(self._proc)
         msg_id = self._client.execute(code, allow_stdin=False)
         status = self._collect(msg_id, out, limit)
+        if status == "idle":
+            self._drain_reply(msg_id)
         killed = None
         if status == "timeout":
             killed = "wall_time" if wall_bound else "timeout"
@@ -152,6 +154,17 @@ class Kernel:
             self.restart()
             restarted = True
         return self._result(out, killed, restarted, time.monotonic() - t0)
+
+    def _drain_reply(self, msg_id: str) -> None:
+        """Consume the cell's execute_reply so the shell queue does not grow (it follows idle closely)."""
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            try:
+                reply = self._client.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                return
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                return
 
     def _interrupt(self) -> None:
         # Message-mode interrupt: a signal to the process group would also hit the isolation wrapper.

@@ -74,6 +74,15 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
         _repack(source, members, test["id"], public / "test.zip")
 
 
+# md5 values recorded by MLE-bench (checksums.yaml) for Kaggle's archive and the prepared files.
+MLE_BENCH_MD5 = {
+    "zip": "72018554bfbb009f2145f56121380078",
+    "private/test.csv": "ebdb02d62dbaf60270a9b3a8617840af",
+    "public/sample_submission.csv": "14c675bde0de98994efafac8e008277e",
+    "public/train.csv": "4f5f752b84f8836c852f4f70e988a545",
+}
+
+
 COMPETITION = Competition(
     id="aerial-cactus-identification",
     title="Aerial Cactus Identification",
@@ -88,6 +97,7 @@ COMPETITION = Competition(
     preparer=prepare,
     description=DESCRIPTION,
     description_obfuscated=DESCRIPTION_OBFUSCATED,
+    reference_md5=MLE_BENCH_MD5,
     category="image",
     raw_files=("train.csv", "train.zip"),
 )

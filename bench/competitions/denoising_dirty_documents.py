@@ -87,6 +87,14 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     sample.to_csv(public / "sampleSubmission.csv", index=False)
 
 
+# md5 values recorded by MLE-bench (checksums.yaml) for Kaggle's archive and the prepared files.
+MLE_BENCH_MD5 = {
+    "zip": "bc31eea6ff37861abe7d1c9e3411ac1f",
+    "private/answers.csv": "5701cc4b5e1d59aedbb6aea4434d093a",
+    "public/sampleSubmission.csv": "b9ae2607ee98bd6b9903de500a53bf90",
+}
+
+
 COMPETITION = Competition(
     id="denoising-dirty-documents",
     title="Denoising Dirty Documents",
@@ -102,6 +110,7 @@ COMPETITION = Competition(
     preparer=prepare,
     description=DESCRIPTION,
     description_obfuscated=DESCRIPTION_OBFUSCATED,
+    reference_md5=MLE_BENCH_MD5,
     category="image",
     raw_files=("train.zip", "train_cleaned.zip"),
 )

@@ -72,6 +72,16 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     shutil.copy(raw / "GCP-Coupons-Instructions.rtf", public / "GCP-Coupons-Instructions.rtf")
 
 
+# md5 values recorded by MLE-bench (checksums.yaml) for Kaggle's archive and the prepared files.
+MLE_BENCH_MD5 = {
+    "zip": "fe01f4ab11ebb0ee2851754516883070",
+    "private/test.csv": "f51d45e95bcd7565f1175206e604506e",
+    "public/labels.csv": "b1aa60e8d6ca817c18b23bd00e4a2500",
+    "public/sample_submission.csv": "10c791174db974943c1c80f38fc86391",
+    "public/test.csv": "a7b9d9b7208e9b7cff6891cfd56a0053",
+}
+
+
 COMPETITION = Competition(
     id="new-york-city-taxi-fare-prediction",
     title="New York City Taxi Fare Prediction",
@@ -86,6 +96,7 @@ COMPETITION = Competition(
     preparer=prepare,
     description=DESCRIPTION,
     description_obfuscated=DESCRIPTION_OBFUSCATED,
+    reference_md5=MLE_BENCH_MD5,
     category="tabular",
     raw_files=("train.csv", "GCP-Coupons-Instructions.rtf"),
 )

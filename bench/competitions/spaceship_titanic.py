@@ -63,6 +63,16 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     test.drop(columns=["Transported"]).to_csv(public / "test.csv", index=False)
 
 
+# md5 values recorded by MLE-bench (checksums.yaml) for Kaggle's archive and the prepared files.
+MLE_BENCH_MD5 = {
+    "zip": "67c177886736583aff9b947e121395a9",
+    "private/test.csv": "1cb99c65efecaba968128577722a83ef",
+    "public/sample_submission.csv": "5414b5da6ebcff454de1c9ed39b73774",
+    "public/test.csv": "8186bd4048aece25f1ed45708f8f34e1",
+    "public/train.csv": "564a1614ecef9d9611cec4efdce4c412",
+}
+
+
 COMPETITION = Competition(
     id="spaceship-titanic",
     title="Spaceship Titanic",
@@ -77,6 +87,7 @@ COMPETITION = Competition(
     preparer=prepare,
     description=DESCRIPTION,
     description_obfuscated=DESCRIPTION_OBFUSCATED,
+    reference_md5=MLE_BENCH_MD5,
     category="tabular",
     raw_files=("train.csv",),
 )

@@ -70,6 +70,16 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
     answers.to_csv(private / "test.csv", index=False)
 
 
+# md5 values recorded by MLE-bench (checksums.yaml) for Kaggle's archive and the prepared files.
+MLE_BENCH_MD5 = {
+    "zip": "8f12d4f1f138f3867e881293b9bc54ee",
+    "private/test.csv": "fb1381c6c9a7e9efd236c625807a0c8a",
+    "public/sample_submission.csv": "3b754ff50b2b4416150bb00c86c34889",
+    "public/test.csv": "2ea5096a8e8cf340b13a7a18d9bdd914",
+    "public/train.csv": "1124166bf7b8b1e337a32fe568732447",
+}
+
+
 COMPETITION = Competition(
     id="spooky-author-identification",
     title="Spooky Author Identification",
@@ -84,6 +94,7 @@ COMPETITION = Competition(
     preparer=prepare,
     description=DESCRIPTION,
     description_obfuscated=DESCRIPTION_OBFUSCATED,
+    reference_md5=MLE_BENCH_MD5,
     category="text",
     raw_files=("train.zip|train.csv",),
 )

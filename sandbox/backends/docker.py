@@ -345,7 +345,8 @@ class DockerIsolation(Isolation):
             return False, f"no docker daemon answers ({exc}); {START_HINT}"
         try:
             client.ping()
-            choose_image(client, None)
+            if choose_image(client, None).host_bind:
+                _host_bind_mounts()  # refuses a harness Python that would clash with sandbox paths
         except docker.errors.DockerException as exc:
             return False, f"no docker daemon answers ({exc}); {START_HINT}"
         except SandboxUnavailable as exc:

@@ -85,3 +85,12 @@ def test_grade_run_bad_file_is_a_clear_error(tmp_path, capsys):
     bad.write_text("not json\n")
     assert main(["grade-run", str(bad), "--output-dir", str(tmp_path)]) == 2
     assert "bad.jsonl:1" in capsys.readouterr().err
+
+
+def test_python_m_bench_grade_is_wired(tmp_path, data_dir):
+    path = _submission(tmp_path, TRUTH)
+    proc = subprocess.run([sys.executable, "-m", "bench", "grade", "-c", "spaceship-titanic", "--submission",
+                           str(path), "--data-dir", str(data_dir), "--json"], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["gold_medal"] is True

@@ -127,6 +127,19 @@ def _check_split(cid: str, paths) -> None:
         assert "Transported" not in pd.read_csv(paths.public / "test.csv").columns
 
 
+def test_outputs_are_compared_with_mle_bench_checksums(fake, tmp_path, caplog):
+    import json
+
+    comp = get_competition("spaceship-titanic")
+    paths = prepare(comp, tmp_path / "d")
+    marker = json.loads((paths.prepared / MARKER).read_text())
+    # synthetic raw data cannot reproduce MLE-bench's bytes: every recorded file is reported
+    assert sorted(marker["mle_bench_mismatches"]) == sorted(k for k in comp.reference_md5 if k != "zip")
+    assert "not the one MLE-bench recorded" in caplog.text and "differ(s) from the files" in caplog.text
+    assert set(marker["md5"]) == {"public/train.csv", "public/test.csv", "public/sample_submission.csv",
+                                  "public/description.md", "private/test.csv"}
+
+
 def test_keep_raw_keeps_archive_and_raw(fake, tmp_path):
     paths = prepare(get_competition("spooky-author-identification"), tmp_path / "d", keep_raw=True)
     assert paths.archive.is_file() and (paths.raw / "train.zip").is_file()

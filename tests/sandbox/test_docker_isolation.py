@@ -323,3 +323,13 @@ def test_stderr_merged_in_order(make_iso):
     code, out = run(iso, "for i in $(seq 30); do echo out$i; echo err$i >&2; done")
     expected = "".join(f"out{i}\nerr{i}\n" for i in range(1, 31))
     assert out == expected
+
+
+def test_host_bind_refuses_a_python_under_sandbox_paths(client, monkeypatch):
+    """A harness venv under /home would be hidden by the workspace mount: refuse with a way out."""
+    if not dk.choose_image(client, None).host_bind:
+        pytest.skip("the default image here is not host-bind")
+    monkeypatch.setattr(dk.sys, "prefix", "/home/someone/project/.venv")
+    monkeypatch.setattr(dk.os.path, "realpath", lambda p: p)
+    ok, why = dk.DockerIsolation.available()
+    assert not ok and "/home" in why and "docker build" in why

@@ -34,3 +34,29 @@ def test_open_close_cycles_leak_nothing(open_sb):
     assert not [rt for _, rt in opened if rt.exists()], "runtime temp dirs left behind"
     groups = {g.name for g in cgroups.leftover_groups()}
     assert not [sid for sid, _ in opened if cgroups.PREFIX + sid in groups], "cgroups left behind"
+
+
+def test_leftovers_of_a_killed_harness_are_reaped(backend, data_dir, tmp_path):
+    """A harness killed with SIGKILL cannot clean up; the next sandbox opened removes what it left."""
+    import signal
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, time\nfrom pathlib import Path\nfrom sandbox import SandboxConfig, open_sandbox\n"
+        f"sb = open_sandbox(SandboxConfig(data_dir=Path({str(data_dir)!r}), workspace=Path({str(tmp_path / 'w1')!r}),"
+        f" backend={backend!r}))\n"
+        "sb.shell.run('sleep 300 &')\n"
+        "print(sb.sandbox_id, sb.host_paths.runtime, flush=True)\ntime.sleep(300)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    sandbox_id, runtime = proc.stdout.readline().split()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert Path(runtime).exists()
+    from sandbox import SandboxConfig, open_sandbox
+
+    open_sandbox(SandboxConfig(data_dir=data_dir, workspace=tmp_path / "w2", backend=backend)).close()
+    assert not Path(runtime).exists()
+    if cgroups.usable() and backend != "docker":
+        assert cgroups.PREFIX + sandbox_id not in {g.name for g in cgroups.leftover_groups()}
