@@ -7,11 +7,13 @@ with `keep_raw`), and `<data_dir>/<id>/leaderboard.csv`.
 A prepare runs in `<data_dir>/<id>/.staging/` and becomes `prepared/` with one atomic rename, the
 checksum marker written just before it; an interrupted or failed prepare therefore never looks
 ready, and the next run starts the staging over. A `prepared/` made by MLE-bench (no marker) is
-reused as is. The user's `--archive` file and `--raw-dir` folder are only read.
+reused as is. The user's `--archive` file and `--raw-dir` folder are only read. A lock file
+(`<id>/.lock`) keeps two prepares of one competition from running at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -222,6 +224,21 @@ def _swap_in(paths: CompetitionPaths) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def _exclusive(root: Path):
+    """One prepare per competition dir at a time (a second one waits, then finds the data ready)."""
+    import fcntl
+
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.info("another prepare of %s is running; waiting for it", root.name)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def prepare(comp: Competition, data_dir: Path | None = None, archive: Path | None = None,
             raw_dir: Path | None = None, keep_raw: bool = False, leaderboard_from: Path | None = None,
             force: bool = False, build_ladder: bool = True) -> CompetitionPaths:
@@ -230,27 +247,35 @@ def prepare(comp: Competition, data_dir: Path | None = None, archive: Path | Non
     if is_prepared(comp, data_dir) and not force:
         logger.info("%s is already prepared in %s", comp.id, paths.prepared)
     else:
-        paths.root.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(paths.staging, ignore_errors=True)  # leftovers of an interrupted run
-        try:
-            paths.staging.mkdir()
-            raw = _obtain_raw(comp, paths, archive, raw_dir)
-            _build(comp, paths, raw)
-            _swap_in(paths)
-            _finish_raw(paths, raw, keep_raw)
-        except OSError as exc:
-            shutil.rmtree(paths.staging, ignore_errors=True)
-            if exc.errno == errno.ENOSPC:
-                raise DiskFull(f"the disk filled up while preparing {comp.id} in {paths.root}; nothing was "
-                               "marked prepared. Free some space (or use --data-dir on a larger disk) and "
-                               "run the command again.") from None
-            raise
-        except BaseException:
-            shutil.rmtree(paths.staging, ignore_errors=True)
-            raise
-        shutil.rmtree(paths.staging, ignore_errors=True)
-    ensure_leaderboard(comp, paths, leaderboard_from, build_ladder=build_ladder)
+        with _exclusive(paths.root):
+            if force or not is_prepared(comp, data_dir):
+                _prepare_locked(comp, paths, archive, raw_dir, keep_raw)
+    with _exclusive(paths.root):
+        ensure_leaderboard(comp, paths, leaderboard_from, build_ladder=build_ladder)
     return paths
+
+
+def _prepare_locked(comp: Competition, paths: CompetitionPaths, archive: Path | None, raw_dir: Path | None,
+                    keep_raw: bool) -> None:
+    """Build into staging/ and swap it in; staging is removed whatever happens."""
+    shutil.rmtree(paths.staging, ignore_errors=True)  # leftovers of an interrupted run
+    try:
+        paths.staging.mkdir()
+        raw = _obtain_raw(comp, paths, archive, raw_dir)
+        _build(comp, paths, raw)
+        _swap_in(paths)
+        _finish_raw(paths, raw, keep_raw)
+    except OSError as exc:
+        shutil.rmtree(paths.staging, ignore_errors=True)
+        if exc.errno == errno.ENOSPC:
+            raise DiskFull(f"the disk filled up while preparing {comp.id} in {paths.root}; nothing was "
+                           "marked prepared. Free some space (or use --data-dir on a larger disk) and "
+                           "run the command again.") from None
+        raise
+    except BaseException:
+        shutil.rmtree(paths.staging, ignore_errors=True)
+        raise
+    shutil.rmtree(paths.staging, ignore_errors=True)
 
 
 def _finish_raw(paths: CompetitionPaths, raw: Path, keep_raw: bool) -> None:

@@ -64,22 +64,14 @@ def leaderboard_path(comp: Competition, data_dir: Path) -> Path:
     return Path(data_dir) / comp.id / "leaderboard.csv"
 
 
-def _read_frames(comp: Competition, path: Path, data_dir: Path) -> tuple[Any, Any]:
+def _read_submission(comp: Competition, path: Path) -> Any:
     import pandas as pd
-
-    from bench.validate import answers_path
 
     id_col = comp.schema.id_column
     dtype = None if id_col is None else {id_col: object}
     # MLE-bench reads with float_precision="round_trip"; pandas 3 does so by default and deprecates it
     precision = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
-    submission = pd.read_csv(path, dtype=dtype, encoding="utf-8-sig", **precision)
-    answers_file = answers_path(comp, data_dir)
-    if answers_file.suffix == ".jsonl":
-        answers = pd.read_json(answers_file, lines=True, dtype=False)
-    else:
-        answers = pd.read_csv(answers_file, dtype=dtype, **precision)
-    return submission, answers
+    return pd.read_csv(path, dtype=dtype, encoding="utf-8-sig", **precision)
 
 
 def align_to_answers(submission: Any, answers: Any, id_col: str) -> Any:
@@ -118,13 +110,14 @@ def generic_score(comp: Competition, submission: Any, answers: Any) -> float:
 def score_submission(comp: Competition, path: Path, data_dir: Path) -> tuple[float | None, str]:
     """(score rounded to 5 decimals, message). Score None when the submission is invalid or the
     grader failed; the message says which and why."""
-    from bench.validate import load_expected, validate_submission
+    from bench.validate import expected_from_answers, read_answers, validate_submission
 
     try:
-        result = validate_submission(path, comp, load_expected(comp, data_dir))
+        answers = read_answers(comp, data_dir)
+        result = validate_submission(path, comp, expected_from_answers(comp, answers))
         if not result.valid:
             return None, result.message
-        submission, answers = _read_frames(comp, path, data_dir)
+        submission = _read_submission(comp, path)
         if comp.grade_fn is not None:
             score = comp.grade_fn(submission, answers)
         else:
@@ -146,7 +139,11 @@ def _load_thresholds(comp: Competition, data_dir: Path, warnings: list[str]) -> 
     if not path.is_file():
         warnings.append(f"no leaderboard at {path}: medals cannot be computed")
         return None
-    board = Leaderboard.from_csv(path)
+    try:
+        board = Leaderboard.from_csv(path)
+    except (ValueError, OSError) as exc:  # pandas' EmptyDataError and ParserError are ValueErrors
+        warnings.append(f"unreadable leaderboard, medals cannot be computed: {exc}")
+        return None
     inferred = leaderboard_direction(board.scores)
     if inferred != comp.metric.lower_is_better:
         warnings.append(

@@ -194,7 +194,6 @@ def _check_range(col: Column, numbers: Any, rows: Any, found: _Findings) -> None
 
 def _check_sums(comp: Competition, chunk: Any, first_row: int, found: _Findings) -> None:
     import numpy as np
-    import pandas as pd
 
     cols = list(comp.schema.rows_sum_to_one)
     numbers = np.stack([_coerce_floats(chunk[c]) for c in cols], axis=1)
@@ -331,8 +330,8 @@ def answers_path(comp: Competition, data_dir: Path) -> Path:
     return Path(data_dir) / comp.id / "prepared" / "private" / comp.schema.answers_file
 
 
-def load_expected(comp: Competition, data_dir: Path) -> Expected:
-    """Ids (or the row count) the submission must match, read from the private answers."""
+def read_answers(comp: Competition, data_dir: Path, id_only: bool = False) -> Any:
+    """The private answers as a DataFrame (ids as text); FileNotFoundError says how to prepare."""
     import pandas as pd
 
     path = answers_path(comp, data_dir)
@@ -340,13 +339,22 @@ def load_expected(comp: Competition, data_dir: Path) -> Expected:
         raise FileNotFoundError(f"answers not found at {path}; run `python -m bench prepare -c {comp.id}`")
     id_col = comp.schema.id_column
     if path.suffix == ".jsonl":
-        frame = pd.read_json(path, lines=True, dtype=False)
-    else:
-        frame = pd.read_csv(path, dtype=object, keep_default_na=False,
-                            usecols=None if id_col is None else [id_col])
+        return pd.read_json(path, lines=True, dtype=False)
+    usecols = [id_col] if id_only and id_col is not None else None
+    dtype = None if id_col is None else {id_col: object}
+    return pd.read_csv(path, dtype=dtype, keep_default_na=False if id_only else True, usecols=usecols)
+
+
+def expected_from_answers(comp: Competition, answers: Any) -> Expected:
+    id_col = comp.schema.id_column
     if id_col is None:
-        return Expected(rows=len(frame))
-    return Expected(ids=frozenset(frame[id_col].astype(str).to_numpy(dtype=object).tolist()))
+        return Expected(rows=len(answers))
+    return Expected(ids=frozenset(answers[id_col].astype(str).to_numpy(dtype=object).tolist()))
+
+
+def load_expected(comp: Competition, data_dir: Path) -> Expected:
+    """Ids (or the row count) the submission must match, read from the private answers."""
+    return expected_from_answers(comp, read_answers(comp, data_dir, id_only=True))
 
 
 def make_validator(comp: Competition, data_dir: Path) -> Callable[[Path], Any]:

@@ -48,13 +48,6 @@ def copy_zip_members(archive: Path, members: dict[str, str], dest: Path) -> None
             (dest / name).write_bytes(zf.read(member))
 
 
-def write_zip(dest: Path, files: dict[str, bytes]) -> None:
-    """A zip with flat member names (how MLE-bench re-packs image folders)."""
-    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
-
-
 def raw_or_zipped(raw: Path, name: str) -> Path:
     """`raw/<name>.csv` if already extracted, else Kaggle's `raw/<name>.zip`."""
     plain = raw / f"{name}.csv"

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from bench.competition import Column, Competition, MetricSpec, SubmissionSchema
-from bench.ladder import Rung
+from bench.ladder import FitPredict, Rung
 from bench.offline.wheels import WheelPin, extract_members
 
 WHEEL = WheelPin("sktime", "0.40.1", "sktime-0.40.1-py3-none-any.whl",
@@ -114,7 +114,7 @@ def _constant(public: Path, params: dict, seed: int) -> pd.DataFrame:
     return pd.DataFrame({"id": test["id"], "label": 1})
 
 
-def _model(make, diffs: bool = False) -> callable:
+def _model(make, diffs: bool = False) -> FitPredict:
     def run(public: Path, params: dict, seed: int) -> pd.DataFrame:
         x_train, y_train, x_test, ids = _xy(public)
         if diffs:

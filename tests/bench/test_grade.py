@@ -192,3 +192,10 @@ def test_aggregate_mean_sem_and_pass_at_k():
     assert padded["n_seeds"] == 4 and padded["rates"]["valid_submission_percentage"]["mean"] == pytest.approx(87.5)
     single = aggregate([_rep("a", True)])
     assert single["rates"]["any_medal_percentage"]["sem"] is None
+
+
+def test_broken_leaderboard_is_a_warning_not_a_crash(auc_setup):
+    comp, root, tmp = auc_setup
+    (root / comp.id / "leaderboard.csv").write_text("teamName,score\na,not-a-number\n")
+    report = grade_submission(comp, _sub(tmp, IDS, 0.5), root)
+    assert report.score == 0.5 and report.gold_threshold is None and "unreadable leaderboard" in report.warnings[0]

@@ -88,7 +88,6 @@ def test_prepare_through_fake_kaggle_matches_mle_bench_layout(fake, tmp_path, ci
 
 def _check_split(cid: str, paths) -> None:
     if cid == "denoising-dirty-documents":
-        names = sorted(RAW_BUILDERS[cid]().keys())  # noqa: F841 (layout checked below)
         train = sorted(p.name for p in (paths.public / "train").iterdir())
         test = sorted(p.name for p in (paths.public / "test").iterdir())
         all_names = sorted(train + test)

@@ -65,3 +65,19 @@ def test_lower_is_better_leaderboard_is_ascending(tmp_path):
     board = pd.read_csv(tmp_path / "leaderboard.csv")
     assert list(board["teamName"]) == ["reference:a", "reference:b", "reference:c"]
     assert result.best().team_name == "reference:a"
+
+
+def test_cli_ladder_prints_scores(tmp_path, capsys):
+    from bench.cli import main
+
+    prepare(get_competition("gunpoint-offline"), tmp_path, build_ladder=False)
+    assert main(["ladder", "-c", "gunpoint-offline", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "accuracy, higher is better" in out and "reference:constant" in out
+
+
+def test_cli_ladder_needs_prepared_data(tmp_path, capsys):
+    from bench.cli import main
+
+    assert main(["ladder", "-c", "titanic-offline", "--data-dir", str(tmp_path)]) == 2
+    assert "python -m bench prepare -c titanic-offline" in capsys.readouterr().err

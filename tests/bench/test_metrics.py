@@ -83,8 +83,10 @@ def test_weighted_auc_alaska():
     assert perfect == pytest.approx(1.0)
     score = m("weighted_roc_auc", t, RNG.random(500))
     assert 0.2 < score < 0.8  # random predictions sit near chance
-    better = m("weighted_roc_auc", t, t * 0.5 + RNG.random(500))
-    assert better > score
+    noisy = t * 0.3 + RNG.random(500)
+    assert m("weighted_roc_auc", t, noisy) > score
+    # with equal band weights the bands add up to the plain ROC AUC
+    assert m("weighted_roc_auc", t, noisy, weights=(1, 1)) == pytest.approx(skm.roc_auc_score(t, noisy))
 
 
 def test_log_losses_match_sklearn_and_kaggle_clipping():
@@ -239,3 +241,15 @@ def test_haversine_percentile_hand_computed():
     groups = np.array([0, 0, 1, 1])
     expected = np.mean([np.mean(np.percentile(err[:2], [50, 95])), np.mean(np.percentile(err[2:], [50, 95]))])
     assert m("haversine_percentile", t, p, groups=groups) == pytest.approx(expected)
+
+
+def test_every_mlebench_competition_has_a_metric_here():
+    from bench.metrics.mlebench import MLEBENCH_METRICS
+    from bench.splits import SPLITS
+
+    assert set(MLEBENCH_METRICS) == set(SPLITS["split75"]) | set(SPLITS["dev"])
+    lower = {cid for cid, use in MLEBENCH_METRICS.items() if get_metric(use.metric).lower_is_better}
+    split75_lower = lower & set(SPLITS["split75"])
+    assert len(split75_lower) == 22  # as counted in MLE-bench's table
+    assert {"ventilator-pressure-prediction", "stanford-covid-vaccine", "champs-scalar-coupling"} <= lower
+    assert "osic-pulmonary-fibrosis-progression" not in lower

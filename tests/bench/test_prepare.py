@@ -217,3 +217,52 @@ def test_cli_archive_prepare(tmp_path, board, capsys):
 def test_cli_archive_needs_single_competition(tmp_path):
     with pytest.raises(SystemExit, match="need a single competition"):
         main(["prepare", "--split", "dev", "--archive", str(tmp_path / "a.zip")])
+
+
+def test_concurrent_prepares_run_the_preparer_once(tmp_path, board):
+    import threading
+    import time as _time
+
+    calls = []
+
+    def slow(raw, public, private):
+        calls.append(1)
+        _time.sleep(0.5)
+        COMP.preparer(raw, public, private)
+
+    comp = dataclasses.replace(COMP, preparer=slow)
+    archive = _zip_file(tmp_path / "a.zip", spaceship_titanic_raw())
+    errors = []
+
+    def run():
+        try:
+            prepare(comp, tmp_path / "d", archive=archive, leaderboard_from=board)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and calls == [1] and is_prepared(COMP, tmp_path / "d")
+
+
+def test_raw_dir_with_already_extracted_csv(tmp_path, board):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    with zipfile.ZipFile(io.BytesIO(spooky_raw()["train.zip"])) as zf:
+        (raw / "train.csv").write_bytes(zf.read("train.csv"))
+    comp = get_competition("spooky-author-identification")
+    paths = prepare(comp, tmp_path / "d", raw_dir=raw, leaderboard_from=board)
+    assert len(pd.read_csv(paths.private / "test.csv")) == 6 and os.listdir(raw) == ["train.csv"]
+
+
+def test_module_entry_point(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "bench", "list", "--split", "dev", "--data-dir", str(tmp_path)],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 0, proc.stderr
+    assert "spaceship-titanic" in proc.stdout and "no entry yet" in proc.stdout
