@@ -14,7 +14,7 @@ def _fmt(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.5g}"
+        return f"{value:.6g}"
     return str(value)
 
 
