@@ -107,7 +107,7 @@ def bench_overhead(comp, data_dir, public, backend, steps, tmp: Path) -> dict:
 
 
 def bench_startup(comp, data_dir, public, backend, repeats, tmp: Path) -> dict:
-    with open_box(comp, data_dir, public, tmp / "startup", backend) as sandbox:
+    with open_box(comp, data_dir, public, tmp / f"startup-{backend}", backend) as sandbox:
         code = "print('hello')\n"
         sandbox.write_file("code/trivial.py", code)
         host_script = Path(sandbox.host_paths.code) / "trivial.py"
@@ -152,12 +152,12 @@ def bench_local(comp, data_dir, public, backend, steps, tmp: Path) -> dict | Non
             "tokens": result.tokens, "reason": result.reason}
 
 
-def render(args, over: dict, start: dict, local: dict | None) -> str:
+def render(args, over: dict, starts: list[dict], local: dict | None) -> str:
     lines = [
         "## AIDE scaffold",
         "",
         f"Command: `.venv/bin/python benchmarks/aide.py --steps {args.steps} --backend {args.backend} "
-        f"--repeats {args.repeats} --local-steps {args.local_steps}`",
+        f"--startup-backends {args.startup_backends} --repeats {args.repeats} --local-steps {args.local_steps}`",
         f"Machine: {platform.machine()}, {platform.system()} {platform.release()}, "
         f"python {platform.python_version()}; "
         "2 cores shared with other jobs. Competition: titanic-offline.",
@@ -170,9 +170,9 @@ def render(args, over: dict, start: dict, local: dict | None) -> str:
         f"{over['llm_ms']:.0f} ms / {over['exec_ms']:.0f} ms |",
         "| Overhead share of a scripted step (worst case: instant LLM, trivial script) | "
         f"{100 * over['share_scripted']:.1f} % |",
-        f"| Script start-up via sandbox.run_script ({start['backend']}) vs bare `python script.py` | "
-        f"{start['sandbox_ms']:.0f} ms vs {start['bare_ms']:.0f} ms (x{start['ratio']:.2f}) |",
     ]
+    lines += [f"| Script start-up via sandbox.run_script ({s['backend']}) vs bare `python script.py` | "
+              f"{s['sandbox_ms']:.0f} ms vs {s['bare_ms']:.0f} ms (x{s['ratio']:.2f}) |" for s in starts]
     if local:
         share = over["overhead_ms"] / 1000 / (local["wall_s"] / max(local["steps"], 1))
         lines += [
@@ -194,16 +194,22 @@ def main() -> int:
     p.add_argument("--repeats", type=int, default=20)
     p.add_argument("--backend", default="local")
     p.add_argument("--local-steps", type=int, default=3)
+    p.add_argument("--startup-backends", default="local,bwrap", help="backends for the start-up comparison")
     p.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "mle-suite-bench-data")
     p.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "aide.md")
     args = p.parse_args()
     comp, public = prepare(args.data_dir)
     with tempfile.TemporaryDirectory() as tmp:
         over = bench_overhead(comp, args.data_dir, public, args.backend, args.steps, Path(tmp))
-        start = bench_startup(comp, args.data_dir, public, args.backend, args.repeats, Path(tmp))
+        starts = []
+        for backend in args.startup_backends.split(","):
+            try:
+                starts.append(bench_startup(comp, args.data_dir, public, backend, args.repeats, Path(tmp)))
+            except Exception as exc:  # a backend missing here is reported, not fatal
+                print(f"start-up on {backend} not measured: {exc}")
         local = bench_local(comp, args.data_dir, public, args.backend, args.local_steps, Path(tmp)) \
             if args.local_steps > 0 else None
-    text = render(args, over, start, local)
+    text = render(args, over, starts, local)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)

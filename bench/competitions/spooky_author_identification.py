@@ -89,6 +89,7 @@ COMPETITION = Competition(
         id_column="id",
         columns=(Column("id", "id"),) + tuple(Column(c, "probability", low=0.0, high=1.0) for c in CLASSES),
         answers_file="test.csv",
+        rows_sum_to_one=CLASSES,  # MLE-bench's grader rejects probability rows that do not sum to 1
     ),
     source="kaggle",
     preparer=prepare,

@@ -82,7 +82,10 @@ def resolve_config(args: argparse.Namespace) -> AideConfig:
     if args.resume:
         import yaml
 
-        saved = yaml.safe_load((args.resume / "config.yaml").read_text())
+        try:
+            saved = yaml.safe_load((args.resume / "config.yaml").read_text())
+        except (OSError, yaml.YAMLError) as exc:
+            raise CliError(f"cannot read the config of the run to resume: {exc}") from None
         base = build(AideConfig, saved)
         data = saved
     else:
@@ -270,8 +273,9 @@ def print_grade(console, report: dict[str, Any], rd: RunDir) -> None:
 def run(args: argparse.Namespace, console) -> int:
     from scaffolds.aide.agent import AideAgent
 
-    if args.resume and not (args.resume / "journal.json").exists() and not (args.resume / RUN_FILE).exists():
-        raise CliError(f"{args.resume} is not an AIDE run directory (no {RUN_FILE} or journal.json)")
+    if args.resume and not ((args.resume / RUN_FILE).is_file() and (args.resume / "config.yaml").is_file()):
+        raise CliError(f"{args.resume} is not an AIDE run directory made by this command "
+                       f"(it needs {RUN_FILE} and config.yaml)")
     cfg = resolve_config(args)
     settings = resolve_settings(args)
     comp = get_competition(settings.competition)

@@ -109,14 +109,20 @@ def test_run_is_killed_mid_node_then_resumed_without_losing_or_repeating_nodes(t
 
 
 @pytest.mark.local_model
+@pytest.mark.timeout(2700)
 def test_smoke_run_with_the_embedded_local_model(titanic, tmp_path):
+    # No --model: the embedded default. On 2 busy cores one step takes 1 to 10 minutes, so the run
+    # may end on its time limit after the first node; either way it must finish cleanly and grade.
     out = tmp_path / "runs"
     done = cli("--comp", "titanic-offline", "--data-dir", str(titanic.data_dir), "--out", str(out), "--steps", "2",
-               "--sandbox", BACKEND, "--no-live", "--time-limit", "15m", "--exec-timeout", "3m", timeout=1200)
+               "--sandbox", BACKEND, "--no-live", "--time-limit", "30m", "--exec-timeout", "3m", timeout=2400)
     text = done.stdout + done.stderr
     assert done.returncode == 0, text
     (run_dir,) = out.glob("*")
     journal = json.loads((run_dir / "journal.json").read_text())
-    assert len(journal["nodes"]) == 2 and all(n["usage"]["calls"] >= 1 for n in journal["nodes"])
+    assert journal["end_reason"] in ("limits_exceeded", "time_exceeded")
+    assert 1 <= len(journal["nodes"]) <= 2 and all(n["usage"]["calls"] >= 2 for n in journal["nodes"])
+    assert all(n["usage"]["prompt_tokens"] > 0 and n["timing"]["code_llm_s"] > 0 for n in journal["nodes"])
+    assert "Run ended" in text and ("Score" in text or "No valid submission" in text)
     for name in ("tree.html", "config.yaml", "llm_calls.jsonl", "task.json", "grade.json", "journal.json"):
         assert (run_dir / name).exists(), name

@@ -258,3 +258,9 @@ def test_tree_html_is_self_contained_and_has_every_node():
         assert f'data-id="{n.id}"' in page
     assert "http://" not in page and "https://" not in page
     assert page.count("</script>") == 2  # the plan's tag is escaped inside the JSON block
+
+
+def test_tree_html_handles_a_chain_deeper_than_the_recursion_limit():
+    chain = [node(0, 0.1)] + [node(i, 0.1 + i / 10000, parent=f"n{i - 1}") for i in range(1, 1500)]
+    page = render_tree_html(Journal(nodes=chain, maximize=True))
+    assert page.count("<circle") == 1500
