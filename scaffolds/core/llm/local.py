@@ -238,8 +238,11 @@ def start_server(spec: LocalModelSpec, *, n_ctx: int, threads: int | None = None
     port = _free_port()
     log_path = model_dir() / f"server-{spec.name}-{os.getpid()}.log"
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1",
-           "--port", str(port), "--n_threads", str(threads or os.cpu_count() or 2), "--n_ctx", str(n_ctx),
-           "--model_alias", spec.alias]
+           "--port", str(port), "--n_threads", str(threads or default_threads()), "--n_ctx", str(n_ctx),
+           "--model_alias", spec.alias,
+           # The server's default keeps logits for every prompt token (n_ctx x 152k-vocab floats: GBs of
+           # RAM and a large copy per batch); chat completions never need them.
+           "--logits_all", "false"]
     log.info("starting embedded model %s on 127.0.0.1:%d", spec.name, port)
     with log_path.open("wb") as sink:
         proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -295,6 +298,12 @@ SERVERS = _ServerPool()
 
 def default_n_ctx() -> int:
     return int(os.environ.get("MLE_SUITE_LOCAL_CTX", "8192"))
+
+
+def default_threads() -> int:
+    """$MLE_SUITE_LOCAL_THREADS, else every core. llama.cpp threads spin at barriers, so on a machine
+    busy with other work fewer threads can be faster: set the variable there."""
+    return int(os.environ.get("MLE_SUITE_LOCAL_THREADS", "0")) or os.cpu_count() or 2
 
 
 def main(argv: list[str] | None = None) -> int:
