@@ -157,7 +157,8 @@ def render(args, over: dict, starts: list[dict], local: dict | None) -> str:
         "## AIDE scaffold",
         "",
         f"Command: `.venv/bin/python benchmarks/aide.py --steps {args.steps} --backend {args.backend} "
-        f"--startup-backends {args.startup_backends} --repeats {args.repeats} --local-steps {args.local_steps}`",
+        f"--startup-backends {args.startup_backends} --repeats {args.repeats} --local-steps {args.local_steps} "
+        f"--data-dir {args.data_dir}`",
         f"Machine: {platform.machine()}, {platform.system()} {platform.release()}, "
         f"python {platform.python_version()}; "
         "2 cores shared with other jobs. Competition: titanic-offline.",
@@ -178,7 +179,7 @@ def render(args, over: dict, starts: list[dict], local: dict | None) -> str:
         lines += [
             f"| Steps per hour, embedded model ({local['steps']} steps, {local['working']} working) | "
             f"{local['steps_per_hour']:.0f} (LLM {100 * local['llm_share']:.0f} % of wall time) |",
-            f"| Overhead share of a real local-model step | {100 * share:.2f} % |",
+            f"| Overhead share of a real local-model step | {100 * share:.3f} % |",
         ]
     else:
         lines.append("| Steps per hour, embedded model | not measured: model not installed on this machine |")

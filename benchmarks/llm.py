@@ -109,7 +109,7 @@ def main() -> int:
     args = parser.parse_args()
     load = os.getloadavg()
     lines = ["## LLM layer (`scaffolds/core/llm`)", "",
-             f"Command: `.venv/bin/python benchmarks/llm.py {' '.join(sys.argv[1:])}`".replace(" `", "`"), "",
+             "Command: `" + " ".join([".venv/bin/python benchmarks/llm.py", *sys.argv[1:]]) + "`", "",
              f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
              f"load average at start {load[0]:.1f} (the machine is shared, so absolute times vary).", "",
              "### Client overhead against a local scripted OpenAI-compatible server", ""]

@@ -40,8 +40,9 @@ EOF
 }
 
 build_wheel() {
-    command -v cmake >/dev/null && command -v g++ >/dev/null \
-        || die "building llama-cpp-python needs a C++ toolchain and cmake: apt-get install -y build-essential cmake"
+    # cmake and ninja come from PyPI through the build backend when the system has none; a compiler must exist.
+    command -v gcc >/dev/null && command -v g++ >/dev/null \
+        || die "building llama-cpp-python needs a C/C++ compiler: apt-get install -y build-essential (cmake optional)"
     mkdir -p "$WHEEL_DIR"
     # One build at a time per machine: a second caller waits, then finds the wheel.
     exec 9>"$WHEEL_DIR/.build.lock"

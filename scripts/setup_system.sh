@@ -9,6 +9,7 @@ command -v socat >/dev/null || need+=(socat)
 command -v curl >/dev/null || need+=(curl)  # validate_submission.sh inside the sandbox
 command -v dockerd >/dev/null || need+=(docker.io)
 command -v busybox >/dev/null || need+=(busybox-static)
+command -v g++ >/dev/null || need+=(build-essential)  # llama-cpp-python builds from source
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup_system: missing ${need[*]}; run as root: sudo bash scripts/setup_system.sh" >&2
@@ -26,7 +27,8 @@ if [ "$(id -u)" -eq 0 ] && ! docker info >/dev/null 2>&1; then
   if [ -f "$root/dockerd.pid" ] && ! kill -0 "$(cat "$root/dockerd.pid")" 2>/dev/null; then
     rm -f "$root/dockerd.pid"  # stale pid file from a previous boot; dockerd refuses to start with it
   fi
-  nohup dockerd --bridge=none --iptables=false --ip-forward=false --ip-masq=false --ip6tables=false \
+  # Its own session: a process-group kill anywhere in the test run must never reach the daemon.
+  setsid nohup dockerd --bridge=none --iptables=false --ip-forward=false --ip-masq=false --ip6tables=false \
     --data-root "$root/data" --exec-root "$root/exec" --pidfile "$root/dockerd.pid" \
     >"$root/dockerd.log" 2>&1 &
   for _ in $(seq 1 100); do docker info >/dev/null 2>&1 && break; sleep 0.2; done

@@ -455,8 +455,12 @@ class DockerIsolation(Isolation):
     def _tree_root(self, token: str) -> int | None:
         """Host pid of the exec'd process of a tree: marked, and its parent (containerd's shim) not."""
         marker = f"{TREE_ENV}={token}".encode()
+        inside = _pid_namespace(self._init_pid)
+        if inside is None or inside == _pid_namespace(os.getpid()):
+            return None
         marked = {p: s for p in self._container_pids() or []
-                  if marker in _environ(p).split(b"\0") and (s := _stat(p)) is not None}
+                  if _pid_namespace(p) == inside and marker in _environ(p).split(b"\0")
+                  and (s := _stat(p)) is not None}
         roots = [p for p, (ppid, _, _) in marked.items() if ppid not in marked]
         return min(roots) if roots else None
 
@@ -491,7 +495,13 @@ class DockerIsolation(Isolation):
         if pids is None:
             return None
         marker = f"{TREE_ENV}={token}".encode()
-        stats = {p: s for p in pids if (s := _stat(p)) is not None}
+        # Only ever signal processes in the container's own pid namespace: if the init pid was reused
+        # by a host process, the pid list above would be the host's, and a session match could reach
+        # the daemon or the harness.
+        inside = _pid_namespace(self._init_pid)
+        if inside is None or inside == _pid_namespace(os.getpid()):
+            return None
+        stats = {p: s for p in pids if _pid_namespace(p) == inside and (s := _stat(p)) is not None}
         marked = {p for p in stats if p != self._init_pid and marker in _environ(p).split(b"\0")}
         sessions = {stats[p][2] for p in marked}
         victims = marked | {p for p, (_, _, sid) in stats.items() if sid in sessions and p != self._init_pid}
@@ -591,6 +601,13 @@ def _stat(pid: int) -> tuple[int, int, int] | None:
         return None
     fields = data[data.rfind(")") + 2:].split()  # the command name may contain spaces and parens
     return int(fields[1]), int(fields[2]), int(fields[3])
+
+
+def _pid_namespace(pid: int) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        return None
 
 
 def _environ(pid: int) -> bytes:

@@ -74,6 +74,8 @@ def test_call_budget(server: ScriptedServer) -> None:
     with pytest.raises(BudgetExceeded, match="call budget reached: 2 calls made of 2"):
         llm.chat([Message.user("3")])
     assert len(server.chat_requests) == 2
+    assert budget.snapshot() == {"max_cost_usd": None, "max_tokens": None, "max_calls": 2, "spent_usd": 0.0,
+                                 "tokens": 30, "calls": 2}
 
 
 def test_count_tokens_offline_and_context_window(server: ScriptedServer) -> None:

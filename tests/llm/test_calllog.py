@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolds.core.llm import LLM, LLMError, Message, ToolSpec
+from scaffolds.core.llm import LLM, LLMError, Message
 from scaffolds.core.llm.calllog import scrub
 from scaffolds.core.llm.testing import Reply, ScriptedServer
 
@@ -21,8 +21,7 @@ def test_call_log_has_everything_but_secrets(server: ScriptedServer, tmp_path: P
     server.push(Reply.fail(429), Reply.text(f"echo: {FAKE_KEY}", prompt_tokens=7, completion_tokens=3),
                 *[Reply.fail(500)] * 2)
     log_path = tmp_path / "calls.jsonl"
-    llm = LLM("gpt-4o", api_base=server.url, log_path=log_path, temperature=0.0, max_retries=1, **{
-        k: v for k, v in FAST.items()})
+    llm = LLM("gpt-4o", api_base=server.url, log_path=log_path, temperature=0.0, max_retries=1, **FAST)
     llm.chat([Message.system("sys"), Message.user("my key is " + FAKE_KEY + " and tok-abcdefgh12345678")])
     with pytest.raises(LLMError):
         llm.chat([Message.user("again")])

@@ -49,6 +49,12 @@ class Budget:
             self.tokens += usage.prompt_tokens + usage.completion_tokens
             self.calls += 1
 
+    def snapshot(self) -> dict[str, float | int | None]:
+        """Limits and totals as plain data, for run logs (dataclasses.asdict cannot copy the lock)."""
+        with self._lock:
+            return {"max_cost_usd": self.max_cost_usd, "max_tokens": self.max_tokens, "max_calls": self.max_calls,
+                    "spent_usd": self.spent_usd, "tokens": self.tokens, "calls": self.calls}
+
     @property
     def remaining_usd(self) -> float | None:
         return None if self.max_cost_usd is None else max(0.0, self.max_cost_usd - self.spent_usd)

@@ -15,7 +15,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -51,7 +51,7 @@ class Reply:
     @classmethod
     def slow(cls, seconds: float, then: Reply | None = None) -> Reply:
         base = then or cls(content="late reply")
-        return cls(**{**base.__dict__, "delay_s": seconds})
+        return replace(base, delay_s=seconds)
 
 
 @dataclass(frozen=True)
