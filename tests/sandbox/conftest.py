@@ -5,6 +5,7 @@ Other helpers add backends through sandbox.backends.REGISTRY; they are picked up
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,8 +22,12 @@ def backend_params() -> list:
 
 
 def require_backend(name: str) -> None:
+    """Skip where a backend cannot work on this machine, but fail where CI says it must
+    (MLE_SUITE_REQUIRE_DOCKER=1 / MLE_SUITE_REQUIRE_BWRAP=1), so a broken set-up never passes quietly."""
     ok, why = probe(name)
     if not ok:
+        if os.environ.get(f"MLE_SUITE_REQUIRE_{name.upper()}") == "1":
+            pytest.fail(f"backend {name} is required here but unavailable: {why}")
         pytest.skip(f"backend {name} unavailable here: {why}")
 
 
