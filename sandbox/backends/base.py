@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,9 @@ from pathlib import Path
 from sandbox.config import Limits
 
 INSIDE_RUNTIME = "/run/mle-sandbox"  # where isolated backends mount the runtime dir
+# Where isolated backends mount the harness's venv. A fixed path, because the checkout (and its .venv) may
+# live under /tmp or /home, which are sandbox paths inside.
+INSIDE_VENV = "/opt/mle-suite/venv"
 GRADER_SOCKET = "grader/grader.sock"  # relative to the runtime dir
 VALIDATION_PORT = 5000  # inside docker/bwrap the validation server answers on 127.0.0.1:5000
 
@@ -164,3 +168,26 @@ def forwarder_argv(paths: SandboxPaths, *, use_socat: bool | None = None, python
             f"UNIX-CONNECT:{inside_socket}",
         ]
     return [python, f"{paths.runtime}/forwarder.py", str(VALIDATION_PORT), inside_socket]
+
+
+@dataclass(frozen=True)
+class HarnessPython:
+    """The harness's interpreter as an isolated sandbox sees it: read-only binds (host, inside), the
+    interpreter's inside path and its bin dir (for PATH)."""
+
+    binds: tuple[tuple[str, str], ...]
+    python: str
+    bin_dir: str
+
+
+def harness_python() -> HarnessPython:
+    """The venv (ipykernel and the ML stack) at INSIDE_VENV, and the installation it is built on at its own
+    path (the venv's interpreter is an absolute symlink into it). System paths are bound anyway."""
+    venv, base = os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)
+    binds = [(r, r) for r in {base, os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))}
+             if r != "/" and r != "/usr" and not r.startswith("/usr/")]
+    bin_dir = os.path.join(base, "bin")
+    if venv != base:
+        binds.append((venv, INSIDE_VENV))
+        bin_dir = os.path.join(INSIDE_VENV, "bin")
+    return HarnessPython(tuple(sorted(binds)), os.path.join(bin_dir, os.path.basename(sys.executable)), bin_dir)

@@ -20,7 +20,9 @@ from pathlib import Path
 
 import psutil
 
-from sandbox.backends.base import MLEBENCH_PATHS, VALIDATION_PORT, Capabilities, IsolationSpec, forwarder_argv
+from sandbox.backends.base import (
+    MLEBENCH_PATHS, VALIDATION_PORT, Capabilities, IsolationSpec, forwarder_argv, harness_python,
+)
 from sandbox.backends.process import ProcessIsolation
 
 log = logging.getLogger(__name__)
@@ -28,15 +30,6 @@ log = logging.getLogger(__name__)
 INSIDE_UID = 1500
 SECRET_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers")
 SECRET_DIRS = ("/etc/ssl/private", "/etc/sudoers.d")
-
-
-def _python_roots() -> list[str]:
-    """The venv and the python installation it is built on: bound read-only so the ML stack is there."""
-    roots = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
-    exe_dir = os.path.dirname(os.path.realpath(sys.executable))
-    roots.add(os.path.dirname(exe_dir))
-    system = ("/usr", "/")
-    return sorted(r for r in roots if r not in system and not r.startswith("/usr/"))
 
 
 class BwrapIsolation(ProcessIsolation):
@@ -50,6 +43,9 @@ class BwrapIsolation(ProcessIsolation):
             memory_limited=bool(spec.limits.memory_mb), pids_limited=False,
         )
         self._base_args: list[str] = []
+        self._python = harness_python()
+        self.python = self._python.python
+        self.search_path = f"{self._python.bin_dir}:/usr/local/bin:/usr/bin:/bin"
 
     def start(self) -> None:
         super().start()
@@ -74,8 +70,8 @@ class BwrapIsolation(ProcessIsolation):
         for d in SECRET_DIRS:
             if os.path.isdir(d):
                 a += ["--tmpfs", d]
-        for root in _python_roots():
-            a += ["--ro-bind", root, root]
+        for source, target in self._python.binds:
+            a += ["--ro-bind", source, target]
         a += ["--proc", "/proc", "--dev", "/dev",
               "--bind", f"{host.runtime}/tmp", "/tmp",
               "--bind", host.home, inside.home,

@@ -48,6 +48,7 @@ from sandbox.backends.base import (
     Isolation,
     IsolationSpec,
     forwarder_argv,
+    harness_python,
 )
 from sandbox.errors import SandboxError, SandboxUnavailable
 
@@ -159,13 +160,6 @@ def sandbox_containers(client=None) -> list[str]:
             client.close()
 
 
-def _python_roots() -> list[str]:
-    """The harness's venv and the Python it is built on, which a host-bind container needs."""
-    roots = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
-    roots.add(os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))))
-    return sorted(r for r in roots if r != "/usr" and not r.startswith("/usr/") and r != "/")
-
-
 def _host_bind_mounts() -> dict[str, dict[str, str]]:
     """Read-only binds that make a host-bind image usable: /usr, non-merged /bin etc, /etc bits, python."""
     binds = {"/usr": {"bind": "/usr", "mode": "ro"}}
@@ -176,16 +170,16 @@ def _host_bind_mounts() -> dict[str, dict[str, str]]:
     for path in HOST_ETC:
         if os.path.exists(path):
             binds[path] = {"bind": path, "mode": "ro"}
-    for root in _python_roots():
-        clash = next((d for d in ("/home", "/tmp", INSIDE_RUNTIME) if root == d or root.startswith(d + "/")),
+    for source, target in harness_python().binds:
+        clash = next((d for d in ("/home", "/tmp", INSIDE_RUNTIME) if target == d or target.startswith(d + "/")),
                      None)
         if clash:
             raise SandboxUnavailable(
-                f"the host-bind docker image needs the harness's Python at {root} inside the container, "
-                f"but {clash} is a sandbox path there; use a virtualenv outside {clash} or "
+                f"the host-bind docker image needs the Python installation at {source} inside the container, "
+                f"but {clash} is a sandbox path there; use a Python installed outside {clash} or "
                 "`docker build -t mle-suite/agent sandbox/docker` and pass image='mle-suite/agent'"
             )
-        binds[root] = {"bind": root, "mode": "ro"}
+        binds[source] = {"bind": target, "mode": "ro"}
     return binds
 
 
@@ -204,8 +198,8 @@ def choose_image(client, requested: str | None) -> ImageChoice:
         host_bind = (config.get("Labels") or {}).get(IMAGE_KIND_LABEL) == "host-bind"
         env = dict(e.split("=", 1) for e in (config.get("Env") or []) if "=" in e)
         if host_bind:
-            return ImageChoice(name, True, f"{sys.prefix}/bin:/usr/local/bin:/usr/bin:/bin",
-                               os.path.join(sys.prefix, "bin", "python"))
+            py = harness_python()
+            return ImageChoice(name, True, f"{py.bin_dir}:/usr/local/bin:/usr/bin:/bin", py.python)
         return ImageChoice(name, False, env.get("PATH", "/usr/local/bin:/usr/bin:/bin"), "python3")
     if requested or os.environ.get(IMAGE_ENV):
         raise SandboxUnavailable(f"docker image {candidates[0]!r} not found; {BUILD_HINT}")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.backends.base import IsolationSpec, SandboxPaths
+from sandbox.backends.base import INSIDE_VENV, IsolationSpec, SandboxPaths
 from sandbox.config import Limits
 from sandbox.errors import SandboxUnavailable
 
@@ -325,11 +325,15 @@ def test_stderr_merged_in_order(make_iso):
     assert out == expected
 
 
-def test_host_bind_refuses_a_python_under_sandbox_paths(client, monkeypatch):
-    """A harness venv under /home would be hidden by the workspace mount: refuse with a way out."""
+def test_host_bind_maps_the_venv_and_refuses_a_python_under_sandbox_paths(client, monkeypatch):
+    """A venv anywhere (even under /tmp or /home, which sandbox mounts hide) is bound at a fixed inside
+    path; a Python installation under a sandbox path cannot be, so it is refused with a way out."""
     if not dk.choose_image(client, None).host_bind:
         pytest.skip("the default image here is not host-bind")
-    monkeypatch.setattr(dk.sys, "prefix", "/home/someone/project/.venv")
     monkeypatch.setattr(dk.os.path, "realpath", lambda p: p)
+    monkeypatch.setattr(dk.sys, "prefix", "/tmp/checkout/.venv")
+    assert dk._host_bind_mounts()["/tmp/checkout/.venv"] == {"bind": INSIDE_VENV, "mode": "ro"}
+    monkeypatch.setattr(dk.sys, "base_prefix", "/home/someone/python")
+    monkeypatch.setattr(dk.sys, "executable", "/home/someone/python/bin/python3")
     ok, why = dk.DockerIsolation.available()
     assert not ok and "/home" in why and "docker build" in why
