@@ -184,8 +184,8 @@ def harness_python() -> HarnessPython:
     """The venv (ipykernel and the ML stack) at INSIDE_VENV, and the installation it is built on at its own
     path (the venv's interpreter is an absolute symlink into it). System paths are bound anyway."""
     venv, base = os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)
-    binds = [(r, r) for r in {base, os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))}
-             if r != "/" and r != "/usr" and not r.startswith("/usr/")]
+    roots = {base, os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))} - {venv}
+    binds = [(r, r) for r in roots if r != "/" and r != "/usr" and not r.startswith("/usr/")]
     bin_dir = os.path.join(base, "bin")
     if venv != base:
         binds.append((venv, INSIDE_VENV))
