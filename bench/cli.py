@@ -33,22 +33,31 @@ def _human_size(n: int) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
     from bench.data import competition_paths, dir_size, is_prepared
     from bench.registry import all_known_ids, get_competition, has_entry, split_ids
 
     ids = split_ids(args.split) if args.split else all_known_ids()
+    table = Table(title=f"split: {args.split}" if args.split else "all competitions", title_justify="left")
+    for column in ("id", "kind", "metric", "status"):
+        table.add_column(column, overflow="fold")
     for cid in ids:
         if not has_entry(cid):
-            print(f"{cid:<58} no entry yet")
+            table.add_row(cid, "", "", "[dim]no entry yet[/]")
             continue
         comp = get_competition(cid)
+        direction = "lower is better" if comp.metric.lower_is_better else "higher is better"
         if is_prepared(comp, args.data_dir):
             paths = competition_paths(comp, args.data_dir)
             board = "leaderboard" if paths.leaderboard.is_file() else "no leaderboard"
-            status = f"prepared ({_human_size(dir_size(paths.prepared))}, {board})"
+            status = f"[green]prepared[/] ({_human_size(dir_size(paths.prepared))}, {board})"
         else:
             status = "not prepared"
-        print(f"{cid:<58} {status}")
+        table.add_row(cid, comp.category, f"{comp.metric.name} ({direction})", status)
+    # Piped output keeps one line per competition, so it stays greppable.
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
     return 0
 
 

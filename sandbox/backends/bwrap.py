@@ -15,7 +15,6 @@ import shlex
 import signal
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import psutil

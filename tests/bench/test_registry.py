@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
@@ -78,11 +77,13 @@ def test_unknown_split():
 
 def test_cli_list_shows_status_for_every_id(tmp_path, capsys):
     assert main(["list", "--split", "split75", "--data-dir", str(tmp_path)]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 75
-    status = {re.split(r"\s+", line, maxsplit=1)[0]: line for line in lines}
-    assert status["dog-breed-identification"].endswith("no entry yet")
-    assert status["spooky-author-identification"].endswith("not prepared")
+    rows = [[cell.strip() for cell in line.strip("│").split("│")]
+            for line in capsys.readouterr().out.splitlines() if line.startswith("│")]
+    status = {row[0]: row for row in rows}
+    assert len(status) == 75
+    assert status["dog-breed-identification"][-1] == "no entry yet"
+    assert status["spooky-author-identification"][1:] == [
+        "text", "multiclass_log_loss (lower is better)", "not prepared"]
 
 
 def test_cli_unknown_competition_exit_code(capsys):

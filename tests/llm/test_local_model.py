@@ -72,8 +72,8 @@ def test_missing_or_corrupt_weights_name_the_fetch_command(tmp_path: Path, monke
 def test_pinned_specs_and_model_selection(monkeypatch: pytest.MonkeyPatch) -> None:
     assert local.resolve_spec("local").name == local.DEFAULT_LOCAL
     assert local.resolve_spec("local-1.5b").parts == 22
-    monkeypatch.setenv("MLE_SUITE_LOCAL_MODEL", "local-1.5b")
-    assert local.resolve_spec("local").name == "local-1.5b"
+    monkeypatch.setenv("MLE_SUITE_LOCAL_MODEL", "local-0.5b")
+    assert local.resolve_spec("local").name == "local-0.5b"
     with pytest.raises(LLMError, match="unknown local model 'local-7b'"):
         local.resolve_spec("local-7b")
     for spec in local.MODELS.values():

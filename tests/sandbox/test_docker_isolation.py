@@ -331,10 +331,10 @@ def test_host_bind_maps_the_venv_and_refuses_a_python_under_sandbox_paths(client
     if not dk.choose_image(client, None).host_bind:
         pytest.skip("the default image here is not host-bind")
     monkeypatch.setattr(dk.os.path, "realpath", lambda p: p)
-    monkeypatch.setattr(dk.sys, "prefix", "/tmp/checkout/.venv")
-    monkeypatch.setattr(dk.sys, "executable", "/tmp/checkout/.venv/bin/python")
+    monkeypatch.setattr(sys, "prefix", "/tmp/checkout/.venv")
+    monkeypatch.setattr(sys, "executable", "/tmp/checkout/.venv/bin/python")
     assert dk._host_bind_mounts()["/tmp/checkout/.venv"] == {"bind": INSIDE_VENV, "mode": "ro"}
-    monkeypatch.setattr(dk.sys, "base_prefix", "/home/someone/python")
-    monkeypatch.setattr(dk.sys, "executable", "/home/someone/python/bin/python3")
+    monkeypatch.setattr(sys, "base_prefix", "/home/someone/python")
+    monkeypatch.setattr(sys, "executable", "/home/someone/python/bin/python3")
     ok, why = dk.DockerIsolation.available()
     assert not ok and "/home" in why and "docker build" in why

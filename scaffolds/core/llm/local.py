@@ -75,7 +75,9 @@ MODELS: dict[str, LocalModelSpec] = {
         ),
     )
 }
-DEFAULT_LOCAL = "local-0.5b"
+# The best code model of those shipped in packages that still gives an AIDE step in well under a minute
+# on 2 cores (~38 s vs ~20 s for the 0.5B, with clearly better code); "local-0.5b" for faster smoke runs.
+DEFAULT_LOCAL = "local-1.5b"
 
 
 def resolve_spec(model: str) -> LocalModelSpec:
