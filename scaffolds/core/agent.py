@@ -12,7 +12,10 @@ import importlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from scaffolds.core.task import TaskLimits
 
 if TYPE_CHECKING:
     from sandbox import Sandbox
@@ -77,6 +80,32 @@ class AgentResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+LLMFactory = Callable[..., "LLM"]
+"""`make_llm(model, temperature=..., max_tokens=...) -> LLM`: every LLM it builds shares the run's budget,
+call log, API base and retry settings. Calls with the same arguments return the same object."""
+
+
+@dataclass(frozen=True)
+class AgentOptions:
+    """What the runner hands an agent that can be configured (`from_options`).
+
+    `models` maps roles to litellm model strings as the user gave them: "main" (`--model`), "feedback"
+    (`--feedback-model`), or any role an agent names (e.g. MLAB's "edit", "fast"); roles the user did
+    not give are the agent's to default. `limits` holds only what the user set; the agent merges it over
+    its preset and exposes the result as `agent.limits`, which the runner then applies to the sandbox,
+    the LLM budget and the task.
+    """
+
+    preset: str | None = None
+    overrides: tuple[str, ...] = ()  # "key.sub=value" config overrides
+    models: Mapping[str, str] = field(default_factory=dict)
+    limits: TaskLimits = field(default_factory=TaskLimits)
+    seed: int = 0
+    resume: bool = False  # the run directory holds an interrupted run of this agent: continue it
+    make_llm: LLMFactory | None = None
+    on_event: Callable[[Any], None] | None = None  # live progress for a front end; agent-specific events
+
+
 @runtime_checkable
 class Agent(Protocol):
     """What `bench run` needs from a scaffold."""
@@ -86,6 +115,24 @@ class Agent(Protocol):
     def run(self, task: Task, sandbox: Sandbox, llm: LLM, run_dir: Path) -> AgentResult:
         """Work on `task` inside `sandbox` until done or out of limits; save artifacts under `run_dir`."""
         ...
+
+
+@runtime_checkable
+class ConfigurableAgent(Agent, Protocol):
+    """An agent with presets, config overrides and several model roles (AIDE, MLAB, CodeAct).
+
+    The runner builds it with `from_options`, reads `limits` (the user's limits merged over the preset)
+    and `main_llm` (passed as `llm` to `run`), and saves `config_dict()` in the run record. An agent
+    without `from_options` is built with no arguments and gets an LLM for `models["main"]`.
+    """
+
+    limits: TaskLimits
+    main_llm: LLM
+
+    @classmethod
+    def from_options(cls, options: AgentOptions) -> ConfigurableAgent: ...
+
+    def config_dict(self) -> dict[str, Any]: ...
 
 
 class UnknownAgent(ValueError):

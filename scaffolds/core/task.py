@@ -9,14 +9,22 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class TaskLimits:
-    """Limits the harness enforces for one run. `None` means unlimited."""
+    """The one limits record of a run. `None` means unlimited.
 
-    wall_time_s: float | None = 3600.0
+    The runner feeds it to the sandbox (wall clock, per-action timeout, memory, CPUs, GPUs), to the LLM
+    budget (USD, tokens, calls) and to the `Task` the agent reads, so no layer has a default of its own
+    that could silently cut a run.
+    """
+
+    wall_time_s: float | None = None
     max_steps: int | None = None
     max_cost_usd: float | None = None
     max_tokens: int | None = None
     max_llm_calls: int | None = None
     action_timeout_s: float = 600.0
+    memory_mb: int | None = None  # None: the sandbox's own default
+    cpus: float | None = None
+    gpus: str | None = None  # e.g. "0,1" -> CUDA_VISIBLE_DEVICES inside; None: no GPU visible
 
 
 @dataclass(frozen=True)
