@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip 'setuptools>=77'
 	$(PY) -m pip install --quiet -e '.[agent,local,test]'
 	touch $@
 
@@ -23,10 +23,15 @@ system:
 local-model: install
 	bash scripts/install_local_model.sh $(PY)
 
-run: install local-model
+# The default sandbox (docker, else bubblewrap) is installed first: agent code never runs unisolated
+# unless asked for with --sandbox local.
+run: system install local-model
 	$(PY) -m scaffolds.aide
 
+# Layering and lint first (seconds), then the suite.
 test: system install local-model
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/ruff check --quiet .
 	$(PY) -m pytest -q
 
 bench: install

@@ -8,6 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+from bench.grade_cli import add_grade_commands
+from bench.run_cli import add_run_arguments, cmd_run
+
 logger = logging.getLogger(__name__)
 
 
@@ -139,12 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, default=None)
     p.set_defaults(func=cmd_ladder)
 
-    try:
-        from bench.grade_cli import add_grade_commands
-    except ImportError:
-        logger.debug("bench.grade_cli not available; no grade commands")
-    else:
-        add_grade_commands(sub)
+    add_grade_commands(sub)
+
+    p = sub.add_parser("run", help="run one agent on one competition, grade it, write record.json")
+    add_run_arguments(p, agent_flag=True)
+    p.set_defaults(func=cmd_run)
     return parser
 
 

@@ -121,9 +121,9 @@ def point_in_box_f1(y_true: Any, y_pred: Any) -> float:
     return 0.0 if tp == 0 else float(2 * tp / (2 * tp + fp + fn))
 
 
-def _corners(cx: float, cy: float, w: float, l: float, yaw: float) -> np.ndarray:
+def _corners(cx: float, cy: float, w: float, length: float, yaw: float) -> np.ndarray:
     c, s = np.cos(yaw), np.sin(yaw)
-    local = np.array([[l, w], [-l, w], [-l, -w], [l, -w]]) / 2  # counter-clockwise
+    local = np.array([[length, w], [-length, w], [-length, -w], [length, -w]]) / 2  # counter-clockwise
     return local @ np.array([[c, s], [-s, c]]) + [cx, cy]
 
 

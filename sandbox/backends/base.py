@@ -98,7 +98,7 @@ class Isolation(ABC):
         self.spec = spec
         self.paths: SandboxPaths = MLEBENCH_PATHS
 
-    def start(self) -> None:
+    def start(self) -> None:  # noqa: B027 - an optional hook: the local backend needs no start-up
         """Prepare the isolation (create cgroups, start a container, ...). Called once."""
 
     @abstractmethod

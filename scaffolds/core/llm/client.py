@@ -98,7 +98,9 @@ class LLM:
         self._counter = itertools.count()
         self._local = _local_module().resolve_spec(self.model) if is_local(self.model) else None
         if self._player is None:  # a replay needs neither keys nor the local runtime
-            if self._local:
+            if self._local and config.api_base:
+                pass  # a server already running elsewhere (e.g. one shared by a pool of runs) serves it
+            elif self._local:
                 _local_module().check_runtime()
                 _local_module().verify(self._local)
             else:
@@ -232,7 +234,8 @@ class LLM:
 
     def _endpoint(self) -> dict[str, Any]:
         if self._local:
-            url = _local_module().SERVERS.url_for(self._local, _local_module().default_n_ctx())
+            url = self.config.api_base or _local_module().SERVERS.url_for(self._local,
+                                                                          _local_module().default_n_ctx())
             return {"api_base": url, "api_key": "local"}
         if not self.config.api_base:
             return {}

@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks; each module writes `benchmarks/results/<name>.md` (see BENCHMARKS.md)."""
