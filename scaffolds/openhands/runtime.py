@@ -30,24 +30,38 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CTRL_C = ("C-c", "c-c", "^C", "\x03", "ctrl-c", "ctrl+c")
 MIN_TIMEOUT_S = 1.0
 
-# Runs once in each new kernel: after every cell, note what each open matplotlib figure shows, before
-# the inline backend closes it (our hook is registered before pyplot is imported, so it runs first).
+# Runs once in each new kernel: every display of a matplotlib figure (plt.show(), the inline backend's
+# end-of-cell flush, display(fig), a figure as a cell's value) goes through the display formatter, so a
+# wrapper around it notes what each figure shows, in the order the images are saved. (A per-type
+# formatter would not do: activating the inline backend removes every Figure formatter.)
 FIGURE_HOOK = r'''
-def _mls_note_figures():
-    import sys
-    plt = sys.modules.get("matplotlib.pyplot")
-    if plt is None:
-        return
-    for num in plt.get_fignums():
+def _mls_install_figure_notes():
+    formatter = get_ipython().display_formatter
+    original = formatter.format
+
+    def describe(fig):
         axes = []
-        for ax in plt.figure(num).axes:
-            labels = [t.get_text() for t in (ax.get_legend().get_texts() if ax.get_legend() else [])]
+        for ax in fig.axes:
+            legend = ax.get_legend()
             axes.append({"title": ax.get_title(), "x": ax.get_xlabel(), "y": ax.get_ylabel(),
                          "lines": len(ax.lines), "bars": len(ax.patches), "scatter": len(ax.collections),
-                         "images": len(ax.images), "legend": labels[:8]})
-        _mls_figure_notes.append(axes)
+                         "images": len(ax.images),
+                         "legend": [t.get_text() for t in legend.get_texts()][:8] if legend else []})
+        return axes
+
+    def format_and_note(obj, *args, **kwargs):
+        kind = type(obj)
+        if kind.__name__ == "Figure" and kind.__module__ == "matplotlib.figure":
+            try:
+                _mls_figure_notes.append(describe(obj))
+            except Exception:
+                _mls_figure_notes.append([])
+        return original(obj, *args, **kwargs)
+
+    formatter.format = format_and_note
 _mls_figure_notes = []
-get_ipython().events.register("post_execute", _mls_note_figures)
+_mls_install_figure_notes()
+del _mls_install_figure_notes
 '''
 READ_NOTES = "print(__import__('json').dumps(_mls_figure_notes)); _mls_figure_notes.clear()"
 
