@@ -311,7 +311,7 @@ class _Session:
         before = self.conv.tokens(self.llm, self.tools)
         if not force and before <= self.cfg.condenser.trigger_fraction * window:
             return 0.0
-        kept = memory.plan(self.conv, self.cfg.condenser)
+        kept = memory.plan(self.conv, self.cfg.condenser, force)
         if kept is None:
             logger.warning("the conversation (%d tokens) is over the condensation trigger but too short to condense",
                            before)

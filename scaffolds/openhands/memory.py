@@ -66,18 +66,18 @@ class Condensation:
     usage: Usage | None
 
 
-def plan(conv: Conversation, cfg: CondenserConfig) -> tuple[int, int] | None:
+def plan(conv: Conversation, cfg: CondenserConfig, force: bool = False) -> tuple[int, int] | None:
     """(keep_first, keep_last) for the next condensation, or None when nothing can be forgotten.
-    The kept ends shrink when the conversation is short."""
+    Fewer of the latest turns are kept when the conversation is short; the first turns are given up
+    only when forced (the context window overflowed)."""
     n = len(conv.turns)
-    keep_first = min(cfg.keep_first, n)
-    while keep_first >= 0:
+    firsts = range(min(cfg.keep_first, n), -1, -1) if force else [cfg.keep_first]
+    for keep_first in firsts:
         for keep_last in range(min(cfg.keep_last, n - keep_first - 1), 0, -1):
             middle = conv.turns[keep_first: n - keep_last]
             # worth it only if it forgets a real turn (not just re-summarise a lone summary)
             if any(t.kind == "step" for t in middle):
                 return keep_first, keep_last
-        keep_first -= 1
     return None
 
 

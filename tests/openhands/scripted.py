@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from scaffolds.core.llm.testing import Reply
+from scaffolds.core.llm import LLM
+from scaffolds.core.llm.testing import Reply, ScriptedServer
+from scaffolds.openhands.agent import CodeActAgent
+from scaffolds.openhands.config import load_config
 
 SOLUTION = '''\
 import pandas as pd
@@ -58,3 +61,13 @@ def trajectory(run_dir) -> list[dict[str, Any]]:
 
 def turns(run_dir) -> list[dict[str, Any]]:
     return [r for r in trajectory(run_dir) if r["type"] == "turn"]
+
+
+def run_agent(sandbox, task, run_dir, replies=(), *, rule=None, preset="default", overrides=(), resume=False):
+    """Run CodeAct against a ScriptedServer; returns the result and the chat requests the server got."""
+    config = load_config(preset, ["main.model=openai/scripted", *overrides])
+    with ScriptedServer(replies, rule=rule) as server:
+        llm = LLM("openai/scripted", api_base=server.url, max_retries=0, price=(1.0, 2.0),
+                  log_path=run_dir / "llm_calls.jsonl")
+        result = CodeActAgent(config, main_llm=llm, resume=resume).run(task, sandbox, llm, run_dir)
+    return result, server.chat_requests

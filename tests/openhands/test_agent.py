@@ -5,24 +5,12 @@ from __future__ import annotations
 
 import json
 
-from scaffolds.core.llm import LLM
-from scaffolds.core.llm.testing import Reply, ScriptedServer
-from scaffolds.openhands.agent import CodeActAgent
-from scaffolds.openhands.config import load_config
+from scaffolds.core.llm.testing import Reply
 
 from .conftest import grade, task_for
-from .scripted import bash, editor, finish, ipython, solution, tool_messages, trajectory, turns
+from .scripted import bash, editor, finish, ipython, run_agent, solution, tool_messages, trajectory, turns
 
 TOOL_NAMES = {"execute_bash", "execute_ipython_cell", "str_replace_editor", "think", "finish"}
-
-
-def run_agent(sandbox, task, run_dir, replies=(), *, rule=None, preset="default", overrides=(), resume=False):
-    config = load_config(preset, ["main.model=openai/scripted", *overrides])
-    with ScriptedServer(replies, rule=rule) as server:
-        llm = LLM("openai/scripted", api_base=server.url, max_retries=0, price=(1.0, 2.0),
-                  log_path=run_dir / "llm_calls.jsonl")
-        result = CodeActAgent(config, main_llm=llm, resume=resume).run(task, sandbox, llm, run_dir)
-    return result, server.chat_requests
 
 
 def test_editor_bash_kernel_validate_finish_gives_a_graded_submission(titanic, titanic_sandbox, tmp_path):
