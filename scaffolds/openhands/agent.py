@@ -130,8 +130,8 @@ class _Session:
     # ---- the loop ----------------------------------------------------------------------------
     def run(self) -> AgentResult:
         self.rd.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(self.rd / "config.yaml", self.cfg.to_yaml())
         self._start_or_resume()
+        atomic_write_text(self.rd / "config.yaml", self.cfg.to_yaml())
         reason, message = "stopped", ""
         try:
             while True:

@@ -76,7 +76,6 @@ class CodeActConfig:
     actions: ActionConfig = field(default_factory=ActionConfig)
     fixes: FixConfig = field(default_factory=FixConfig)
     condenser: CondenserConfig = field(default_factory=CondenserConfig)
-    obfuscate: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -125,6 +124,9 @@ def load_config(preset: str | None = None, overrides: list[str] | tuple[str, ...
     data = _preset(preset or "default")
     for text in overrides:
         data = merge(data, parse_override(text))
+    fixes = data.get("fixes") or {}
+    if fixes.get("stuck_detector") is False:  # YAML reads a bare `off` as false
+        data = merge(data, {"fixes": {"stuck_detector": "off"}})
     for role, model in (models or {}).items():
         if role == "main":
             data = merge(data, {"main": {"model": model}})

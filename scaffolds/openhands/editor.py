@@ -57,8 +57,8 @@ class Editor:
         kind, _, size = out.rpartition(" ")
         return ("dir" if kind == "directory" else "file"), int(size) if size.isdigit() else 0
 
-    def _read(self, path: str) -> str:
-        kind, size = self._kind(path)
+    def _read(self, path: str, known: tuple[str, int] | None = None) -> str:
+        kind, size = known or self._kind(path)
         if kind == "missing":
             raise EditorError(f"{path} does not exist")
         if kind == "dir":
@@ -72,11 +72,12 @@ class Editor:
         return content
 
     def _view(self, path: str, args: dict[str, Any]) -> str:
-        if self._kind(path)[0] == "dir":
+        known = self._kind(path)
+        if known[0] == "dir":
             if args.get("view_range"):
                 raise EditorError("view_range works on files, not on directories")
             return self._view_dir(path)
-        lines = self._read(path).split("\n")
+        lines = self._read(path, known).split("\n")
         first, last = 1, len(lines)
         if args.get("view_range") is not None:
             first, last = _check_range(args["view_range"], len(lines))

@@ -8,7 +8,7 @@ Format version 1. Every line has `type`, `version` and `time` (Unix seconds). Ty
   message, as sent).
 - `turn`: one step. `step` (0-based), `elapsed_s` (run time so far, across resumes), `action` (`tool`:
   execute_bash | execute_ipython_cell | str_replace_editor | think | finish | message; `args`;
-  `thought`; `call_id`), `observation` (`text` as the model read it, `exit_code`, `timed_out`, `error`,
+  `thought`; `call_id`), `observation` (`text` as the model read it, before the time/steps footer, `exit_code`, `timed_out`, `error`,
   `exec_s`, `waiting`, `kernel_restarted`, `images`: run-dir relative PNG paths), `llm` (`model`,
   `prompt_tokens`, `completion_tokens`, `cost_usd`, `latency_s`), `timing` (`llm_s`, `exec_s`,
   `condense_s`, `harness_s`: the rest of the turn, `total_s`), `events` (e.g. "finish_refused",

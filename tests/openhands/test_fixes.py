@@ -66,7 +66,7 @@ def test_as_mlebench_ran_it_an_early_finish_ends_the_run(titanic, titanic_sandbo
     result, requests = run_agent(sb, task_for(titanic, sb), run_dir, replies, preset="mlebench-original")
     assert result.reason == "submitted" and result.steps == 2 and result.submission is None
     observed = requests[1]["messages"][-1]["content"]
-    assert "ENVIRONMENT REMINDER: 18 turns are left" in observed and "[Time left" not in observed
+    assert "ENVIRONMENT REMINDER: 19 turns are left" in observed and "[Time left" not in observed
     end = trajectory(run_dir)[-1]
     assert end["submission"] == {"exists": False, "valid": False,
                                  "message": "invalid: submission file not found: " + f"{sb.paths.submission}/submission.csv"}
