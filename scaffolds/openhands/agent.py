@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from sandbox import SandboxError, WallTimeExceeded
+from sandbox import SandboxClosed, SandboxError, WallTimeExceeded
 from scaffolds.core.agent import (AgentOptions, AgentResult, AgentStop, LimitsExceeded, LLMFailed, Submitted,
                                   TimeExceeded)
 from scaffolds.core.llm import LLM, BudgetExceeded, ContextWindowExceeded, LLMError, Message
@@ -222,8 +222,19 @@ class _Session:
 
     # ---- acting --------------------------------------------------------------------------------
     def _act(self, action: Action) -> tuple[Observation, list[str], bool]:
-        """The observation, the turn's events, and whether the run is finished."""
+        """The observation, the turn's events, and whether the run is finished. A sandbox failure of one
+        action (e.g. a kernel that cannot start) becomes an error observation; a spent wall clock or a
+        closed sandbox ends the run."""
         cap = max(self.remaining() - TIME_MARGIN_S, 1.0) if self.cfg.fixes.cap_timeout_by_time_left else None
+        try:
+            return self._dispatch(action, cap)
+        except (WallTimeExceeded, SandboxClosed):
+            raise
+        except SandboxError as exc:
+            logger.warning("step %d: the sandbox failed to run %s: %s", self.step, action.tool, exc)
+            return Observation(f"ERROR: the sandbox could not run this action: {exc}", error=True), [], False
+
+    def _dispatch(self, action: Action, cap: float | None) -> tuple[Observation, list[str], bool]:
         tool = action.tool
         if tool == "execute_bash":
             return self.runtime.bash(action.args, cap), [], False
