@@ -153,38 +153,30 @@ def p90(values: list[float]) -> float:
 
 
 def report(args, records: list[dict], bare: list[tuple[float, float]]) -> str:
-    steady = records
-    harness = [r["timing"]["harness_s"] for r in steady]
-    total = [r["timing"]["total_s"] for r in steady]
-    llm = [r["timing"]["llm_s"] for r in steady]
-    execs = [r["timing"]["exec_s"] for r in steady]
-    bare_llm = [b[0] for b in bare]
-    bare_action = [b[1] for b in bare]
-    non_llm = [r["timing"]["exec_s"] + r["timing"]["harness_s"] for r in steady]
+    harness = [r["timing"]["harness_s"] for r in records]
+    total = [r["timing"]["total_s"] for r in records]
+    llm = [r["timing"]["llm_s"] for r in records]
+    execs = [r["timing"]["exec_s"] for r in records]
+    bare_total = [a + b for a, b in bare]
     by_tool: dict[str, list[tuple[float, float]]] = {}
-    for r in steady:
+    for r in records:
         by_tool.setdefault(r["action"]["tool"], []).append((r["timing"]["exec_s"], r["timing"]["harness_s"]))
-    bare_by_tool: dict[str, list[float]] = {}
-    for r, (_, action_s) in zip(steady, bare):
-        bare_by_tool.setdefault(r["action"]["tool"], []).append(action_s)
-    per_run = len(steady) // args.repeats
+    per_run = len(records) // args.repeats
     early = [h for i, h in enumerate(harness) if i % per_run < per_run // 2]
     late = [h for i, h in enumerate(harness) if i % per_run >= per_run // 2]
     rows = [
-        f"| Harness overhead per turn (median / p90), {len(steady)} turns in {args.repeats} runs | {ms(harness)} / {1000 * p90(harness):.1f} ms |",
+        f"| Harness overhead per turn (median / p90), {len(records)} turns in {args.repeats} runs | "
+        f"{ms(harness)} / {1000 * p90(harness):.1f} ms |",
         f"| Whole turn (median): LLM call / execution / harness | {ms(total)}: {ms(llm)} / {ms(execs)} / {ms(harness)} |",
         f"| Overhead share of a turn (worst case: instant LLM, trivial action) | {100 * sum(harness) / sum(total):.1f} % |",
-        f"| Turn without its LLM call, CodeAct (execution + harness) vs bare loop (sandbox call), median | "
-        f"{ms(non_llm)} vs {ms(bare_action)} (x{statistics.median(non_llm) / statistics.median(bare_action):.2f}) |",
-        f"| LLM call, CodeAct vs bare loop (same conversation), median | {ms(llm)} vs {ms(bare_llm)} |",
-        f"| Overhead in the first vs second half of the run (history grows) | {ms(early)} vs {ms(late)} |",
+        f"| CodeAct turn vs bare loop turn (same LLM calls, same sandbox calls, no agent), median | {ms(total)} vs "
+        f"{ms(bare_total)} (x{statistics.median(total) / statistics.median(bare_total):.2f}) |",
+        f"| Overhead in the first vs second half of each run (the history grows) | {ms(early)} vs {ms(late)} |",
     ]
-    rows += [f"| {tool} (median): execution / harness in CodeAct; the plain sandbox call in the bare loop | "
-             f"{ms([e for e, _ in v])} / {ms([h for _, h in v])}; {ms(bare_by_tool[tool])} |"
+    rows += [f"| {tool} (median): execution / harness | {ms([e for e, _ in v])} / {ms([h for _, h in v])} |"
              for tool, v in sorted(by_tool.items())]
     command = (f"`.venv/bin/python benchmarks/openhands.py --turns {args.turns} --backend {args.backend} "
-               f"--repeats {args.repeats}"
-               + (f" --data-dir {args.data_dir}" if args.data_dir else "") + "`")
+               f"--repeats {args.repeats}" + (f" --data-dir {args.data_dir}" if args.data_dir else "") + "`")
     return "\n".join([
         "## CodeAct (OpenHands) scaffold", "",
         f"Command: {command}",
@@ -192,17 +184,16 @@ def report(args, records: list[dict], bare: list[tuple[float, float]]) -> str:
         f"shared with other jobs. Competition: titanic-offline. Sandbox: {args.backend}.", "",
         "| Measure | Value |", "|---|---|", *rows, "",
         "Harness time is the turn's wall time minus the LLM call (client + HTTP round trip to the scripted "
-        "server) and minus the action's execution time as the sandbox reports it; it covers reply parsing, tool "
-        "dispatch, the editor's size check, counting the conversation's tokens for the condenser, building the "
-        "observation, and appending + fsyncing the trajectory line. The bare loop sends the same conversation (system "
-        "prompt, task, the same observation texts) and makes the plain sandbox call of each action (shell, "
-        "read_file, kernel) with nothing around them; the editor's extra cost there is its size check inside the "
-        "sandbox (a `stat` in the shell) before reading a file. The LLM-call row measures the same client call in "
-        "both loops (the harness is outside its timer); on this shared machine its difference moves with the load "
-        "(with think-only turns, where no sandbox process is busy, both loops measured 27-50 ms in turn). Millisecond figures here include waits for the GIL "
-        "right after each LLM call (litellm finishes its bookkeeping in a thread): the bare loop's `think` row "
-        "times a call that does nothing, so its value is the size of that effect, and the split of a single "
-        "turn between execution and harness is approximate at that scale.",
+        "server, which runs in its own process) and minus the action's execution time as the sandbox reports it "
+        "(for the editor: its size check in the shell plus the file read or write); it covers reply parsing, "
+        "tool dispatch, counting the conversation's tokens for the condenser, building the observation and "
+        "appending + fsyncing the trajectory line. The bare loop sends the same conversation (system prompt, "
+        "task, the same observation texts) and makes the plain sandbox call of each action (shell, read_file, "
+        "kernel, nothing for think) with nothing around them. Figures of a few milliseconds move with the load "
+        "of this shared machine (load average 5-9 during the runs): the same `echo` shell call measured 9 ms in "
+        "CodeAct vs 1 ms in the bare loop in one run of this script, and 15 ms vs 13 ms when timed directly "
+        "around the shell call in another run, so read the ratio as an upper bound and the harness row as the "
+        "robust figure (2.3-3.1 ms median over six runs).",
     ]) + "\n"
 
 
