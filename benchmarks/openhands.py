@@ -192,8 +192,9 @@ def report(args, records: list[dict], bare: list[tuple[float, float]]) -> str:
         "kernel, nothing for think) with nothing around them. Figures of a few milliseconds move with the load "
         "of this shared machine (load average 5-9 during the runs): the same `echo` shell call measured 9 ms in "
         "CodeAct vs 1 ms in the bare loop in one run of this script, and 15 ms vs 13 ms when timed directly "
-        "around the shell call in another run, so read the ratio as an upper bound and the harness row as the "
-        "robust figure (2.3-3.1 ms median over six runs).",
+        "around the shell call in another run, and the whole-turn ratio to the bare loop ranged from x0.84 "
+        "to x1.58 between runs of this script: the harness row is the robust figure (2.3-3.1 ms median over six "
+        "runs).",
     ]) + "\n"
 
 
