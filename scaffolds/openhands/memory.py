@@ -52,20 +52,6 @@ class Conversation:
         return forgotten
 
 
-@dataclass
-class Condensation:
-    """One condensation, as recorded in the trajectory."""
-
-    keep_first: int
-    keep_last: int
-    forgotten_steps: list[int]
-    summary: str
-    summary_message: Message
-    tokens_before: int
-    tokens_after: int
-    usage: Usage | None
-
-
 def plan(conv: Conversation, cfg: CondenserConfig, force: bool = False) -> tuple[int, int] | None:
     """(keep_first, keep_last) for the next condensation, or None when nothing can be forgotten.
     Fewer of the latest turns are kept when the conversation is short; the first turns are given up

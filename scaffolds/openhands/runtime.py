@@ -91,7 +91,6 @@ class Runtime:
         self.images_dir = run_dir / "images"
         self.editor = Editor(sandbox, config.view_max_chars, config.editor_max_file_mb)
         self._kernel_ready = False
-        self._image_count = 0
 
     # ---- bash ----------------------------------------------------------------------------------
     def bash(self, args: dict[str, Any], cap_s: float | None) -> Observation:
@@ -197,7 +196,6 @@ class Runtime:
             name = f"step-{step:04d}-{i}.png"
             (self.images_dir / name).write_bytes(data)
             saved.append(f"images/{name}")
-        self._image_count += len(saved)
         return saved
 
     def _describe(self, images: list[str], cell: CellResult) -> str:
