@@ -1,0 +1,1 @@
+"""OpenHands' CodeActAgent (the MLE-bench baseline) on mle-suite's sandbox and LLM layer."""
