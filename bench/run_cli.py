@@ -10,15 +10,18 @@ Each front end parses these flags into a `RunSpec` and calls `run_one`; nothing 
 from __future__ import annotations
 
 import argparse
+import logging
 import re
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.logging import RichHandler
 
 from bench.registry import DEFAULT_OFFLINE_COMPETITION
-from bench.runner import RunError, RunRecord, RunSpec, resume_spec, run_one
+from bench.runner import RunError, RunRecord, RunSpec, resume_spec, run_one, with_run_dir
 from scaffolds.core.task import TaskLimits
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)?\s*$")
@@ -109,8 +112,10 @@ def print_record(console: Console, record: RunRecord) -> None:
 
 def execute(spec: RunSpec, console: Console, on_event: Callable[[Any], None] | None = None) -> int:
     """Run the spec and print its end; exit code 0 when the harness finished the run, 1 otherwise."""
+    spec = with_run_dir(spec)
     console.print(f"{spec.agent} on [bold]{spec.competition}[/] | models {dict(spec.models) or 'agent defaults'} | "
                   f"sandbox {spec.sandbox} | seed {spec.seed}" + (" | resuming" if spec.resume else ""))
+    console.print(f"Run directory: {spec.run_dir}")
     record = run_one(spec, on_event=on_event)
     print_record(console, record)
     return 0 if record.status == "finished" and record.reason != "llm_error" else 1
@@ -123,3 +128,34 @@ def cmd_run(args: argparse.Namespace) -> int:
     except RunError as exc:
         console.print(f"[bold red]error:[/] {exc}")
         return 2
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def scaffold_main(agent: str, argv: list[str] | None = None,
+                  on_event: Callable[[Console, argparse.Namespace], Callable[[Any], None] | None] | None = None,
+                  extra_arguments: Callable[[argparse.ArgumentParser], None] | None = None) -> int:
+    """The whole of a scaffold's thin CLI: its flags are the episode flags, its run is `run_one`.
+
+    `on_event(console, args)` may return a live display for the agent's progress events.
+    """
+    parser = argparse.ArgumentParser(prog=f"python -m scaffolds.{agent}",
+                                     description=f"Run the {agent} agent on one competition (one episode).")
+    add_run_arguments(parser, agent_flag=False)
+    if extra_arguments:
+        extra_arguments(parser)
+    args = parser.parse_args(argv)
+    console = Console()
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` saves state the way Ctrl-C does
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[RichHandler(console=console)])
+    try:
+        spec = spec_from_args(args, agent)
+        return execute(spec, console, on_event(console, args) if on_event else None)
+    except RunError as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        return 2
+    except KeyboardInterrupt:
+        console.print("interrupted; continue with --resume RUN_DIR (the run directory printed above)")
+        return 130

@@ -194,17 +194,21 @@ def _locked(root: Path) -> Iterator[None]:
         yield
 
 
-def _run_dir(spec: RunSpec, comp: Competition) -> RunDir:
+def with_run_dir(spec: RunSpec) -> RunSpec:
+    """The spec with its run directory named: a fresh, unique one under `out_dir` unless already set."""
     if spec.run_dir:
-        root = Path(spec.run_dir)
-        if spec.resume and not (root / SPEC_FILE).is_file():
-            raise RunError(f"{root} is not a run directory to resume (no {SPEC_FILE}); check the path")
-        root.mkdir(parents=True, exist_ok=True)
-        return RunDir(root)
+        return spec
     if spec.resume:
         raise RunError("resume needs the run directory of the interrupted run (--resume RUN_DIR)")
-    root = Path(spec.out_dir) / new_run_name(spec.agent, comp.id, f"seed{spec.seed}")
-    root.mkdir(parents=True)
+    name = new_run_name(spec.agent, spec.competition, f"seed{spec.seed}")
+    return replace(spec, run_dir=str(Path(spec.out_dir) / name))
+
+
+def _run_dir(spec: RunSpec) -> RunDir:
+    root = Path(with_run_dir(spec).run_dir)
+    if spec.resume and not (root / SPEC_FILE).is_file():
+        raise RunError(f"{root} is not a run directory to resume (no {SPEC_FILE}); check the path")
+    root.mkdir(parents=True, exist_ok=True)
     return RunDir(root)
 
 
@@ -285,7 +289,7 @@ def run_one(spec: RunSpec, on_event: Callable[[Any], None] | None = None) -> Run
         raise RunError(str(exc)) from None
     data_dir = Path(spec.data_dir) if spec.data_dir else default_data_dir()
     public = public_data(comp, data_dir)
-    rd = _run_dir(spec, comp)
+    rd = _run_dir(spec)
     with _locked(rd.root):
         return _run_in(spec, comp, data_dir, public, rd, on_event)
 

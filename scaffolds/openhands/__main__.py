@@ -1,0 +1,5 @@
+import sys
+
+from scaffolds.openhands.cli import main
+
+sys.exit(main())
