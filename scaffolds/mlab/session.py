@@ -226,7 +226,8 @@ class Session:
             except FormatProblem as problem:
                 errors.append(str(problem))
                 prompt += prompts.reask(str(problem) if fixes.lenient_format else None)
-        raise NoValidResponse(f"no valid response after {tries} tries; last problem: {errors[-1]}")
+        raise NoValidResponse(f"no valid response after {tries} tries; last problem: {errors[-1]}; "
+                              f"the last reply began {text[:300]!r}")
 
     def _call(self, role: str, messages: list[Message]) -> ChatResult:
         """One metered LLM call. With fixes.outage_not_format_error, an unavailable service is waited

@@ -196,3 +196,15 @@ def test_trajectory_drops_a_line_cut_by_a_crash_and_checks_the_format(tmp_path):
     path.write_text(json.dumps({"type": "header", "format": "other", "version": 1}) + "\n")
     with pytest.raises(trajectory.TrajectoryError, match="not an mle-suite/mlab-trajectory v1 file"):
         trajectory.load(path)
+
+
+def test_every_action_in_the_prompts_has_a_handler_with_the_same_arguments():
+    import inspect
+
+    from scaffolds.mlab.actions import Workbench
+
+    bench = Workbench(None, load_config("default"), None, None, "")
+    names = set(prompts.templates()["actions"])
+    assert names == set(bench.handlers) | {"Final Answer"} and set(bench.names) == names
+    for name, handler in bench.handlers.items():
+        assert tuple(inspect.signature(handler).parameters) == prompts.arg_names(name), name
