@@ -204,7 +204,8 @@ class Workbench:
         backup = backup_name(script_name, time.time())
         self.sandbox.write_file(backup, old)
         self.sandbox.write_file(save_name, new)
-        diff = "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True)))
+        diff = "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                            fromfile=script_name, tofile=save_name))
         return Outcome(prompts.text("edit_done", save_name=save_name, diff=diff), [backup, save_name])
 
     def undo_edit(self, script_name: str) -> Outcome:

@@ -391,7 +391,8 @@ class Session:
         folder = self.rd / "code"
         shutil.rmtree(folder, ignore_errors=True)
         for item in execute.files_under(self.sandbox, skip=("submission", "backup")):
-            if item.path.endswith(CODE_SUFFIXES) and item.size <= self.cfg.actions.copy_max_bytes:
+            ours = item.path == "validate_submission.sh"  # the sandbox's, not the agent's
+            if item.path.endswith(CODE_SUFFIXES) and not ours and item.size <= self.cfg.actions.copy_max_bytes:
                 self._keep_one(folder, item.path, item.size)
 
     def _emit(self, step: int, phase: str, action: str, observation: str) -> None:
