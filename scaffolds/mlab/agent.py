@@ -9,9 +9,10 @@ Understand File). See config.resolve_roles for how the user's models map onto th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from scaffolds.core.agent import AgentOptions, AgentResult, LLMFactory
 from scaffolds.core.config import merge_limits, parse_override
@@ -70,13 +71,11 @@ class MlabAgent:
 def _result(session: Session, reason: str, message: str) -> AgentResult:
     records = session.records
     tokens = sum(r["llm"]["prompt_tokens"] + r["llm"]["completion_tokens"] for r in records)
-    submission = getattr(session, "submission", None)
     return AgentResult(
-        reason=reason, message=message, submission=submission, steps=len(records),
+        reason=reason, message=message, submission=session.submission, steps=len(records),
         cost_usd=session.total_cost(), tokens=tokens,
-        extra={"run_dir": str(session.rd), "validation": getattr(session, "validation", None),
-               "format_retries": sum(r["format_retries"] for r in records),
-               "sessions": getattr(session, "session", 0)},
+        extra={"run_dir": str(session.rd), "validation": session.validation,
+               "format_retries": sum(r["format_retries"] for r in records), "sessions": session.session},
     )
 
 

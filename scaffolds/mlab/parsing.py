@@ -45,7 +45,7 @@ class Reply:
 def cut_at_observation(text: str) -> str:
     """MLAgentBench stops generation at "Observation:"; a reply that goes on is cut there."""
     start = text.find("Action Input:")
-    cut = text.find("Observation:", start if start >= 0 else 0)
+    cut = text.find("Observation:", max(start, 0))
     return text[:cut] if cut >= 0 else text
 
 

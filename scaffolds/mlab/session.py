@@ -13,20 +13,39 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from sandbox import truncate_middle
 from sandbox.errors import SandboxClosed, SandboxError, WallTimeExceeded
-from scaffolds.core.agent import AgentStop, LimitsExceeded, LLMFailed, Submitted, TimeExceeded
-from scaffolds.core.llm import BudgetExceeded, ContextWindowExceeded, LLMError, LLMUnavailable, Message
+from scaffolds.core.agent import (
+    AgentStop,
+    LimitsExceeded,
+    LLMFailed,
+    Submitted,
+    TimeExceeded,
+)
+from scaffolds.core.llm import (
+    BudgetExceeded,
+    ContextWindowExceeded,
+    LLMError,
+    LLMUnavailable,
+    Message,
+)
 from scaffolds.core.rundir import atomic_write_text
 from scaffolds.mlab import execute, prompts, trajectory
 from scaffolds.mlab.actions import Outcome, Workbench
 from scaffolds.mlab.config import MlabConfig
 from scaffolds.mlab.meter import StepMeter
-from scaffolds.mlab.parsing import FormatProblem, InputProblem, Reply, parse_action_input, parse_reply
+from scaffolds.mlab.parsing import (
+    FormatProblem,
+    InputProblem,
+    Reply,
+    parse_action_input,
+    parse_reply,
+)
 from scaffolds.mlab.summarize import summarize_observation
 
 if TYPE_CHECKING:
@@ -85,6 +104,9 @@ class Session:
         self.base_prompt = prompts.research_prompt(self.facts)
         self.bench = Workbench(sandbox, config, self._call, self.remaining, self.facts.problem)
         self.meter = StepMeter()
+        self.session = 0  # this session's number, set when it starts
+        self.validation: dict[str, Any] | None = None  # set by finish()
+        self.submission: Path | None = None
 
     def _facts(self) -> prompts.PromptFacts:
         paths, fixes = self.sandbox.paths, self.cfg.fixes
@@ -93,8 +115,7 @@ class Session:
             time_limit_s=self.time_limit, step_limit=self.max_steps,
             execute_timeout_s=self.cfg.actions.execute_timeout_s if fixes.bounded_execute else None,
             gate_final_answer=fixes.gate_final_answer, inspect_max_lines=self.cfg.actions.inspect_max_lines)
-        problem = prompts.problem_text(self.task.prompt_text(), facts)
-        return prompts.PromptFacts(**{**facts.__dict__, "problem": problem})
+        return replace(facts, problem=prompts.problem_text(self.task.prompt_text(), facts))
 
     # ---- the loop -------------------------------------------------------------------------------
     def run(self) -> tuple[str, str]:
@@ -325,7 +346,7 @@ class Session:
     def _relative(self, path: str) -> str | None:
         home = self.sandbox.paths.home.rstrip("/") + "/"
         path = str(path).strip()
-        path = path[len(home):] if path.startswith(home) else path
+        path = path.removeprefix(home)
         parts = PurePosixPath(path).parts
         if not parts or path.startswith("/") or ".." in parts:
             return None

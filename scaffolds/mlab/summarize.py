@@ -52,7 +52,7 @@ def file_blocks(content: str, block_chars: int) -> list[Block]:
     """Consecutive runs of whole lines of at most `block_chars` characters; a longer line is split."""
     blocks: list[Block] = []
     current: list[str] = []
-    first = size = start = position = 0
+    first = last = size = start = position = 0
     for number, line in enumerate(content.split("\n"), start=1):
         for piece in [line[i:i + block_chars] for i in range(0, len(line), block_chars)] or [""]:
             if current and size + len(piece) + 1 > block_chars:

@@ -4,6 +4,7 @@ edit extraction, config and roles, the trajectory file."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -13,9 +14,24 @@ from scaffolds.core.llm import ChatResult, Usage
 from scaffolds.core.task import TaskLimits
 from scaffolds.mlab import prompts, trajectory
 from scaffolds.mlab.agent import MlabAgent
-from scaffolds.mlab.config import load_config, parse_override, preset_names, resolve_roles
-from scaffolds.mlab.edits import EditFailed, ask_for_code, backup_name, extract_complete_code
-from scaffolds.mlab.parsing import FormatProblem, InputProblem, parse_action_input, parse_reply
+from scaffolds.mlab.config import (
+    load_config,
+    parse_override,
+    preset_names,
+    resolve_roles,
+)
+from scaffolds.mlab.edits import (
+    EditFailed,
+    ask_for_code,
+    backup_name,
+    extract_complete_code,
+)
+from scaffolds.mlab.parsing import (
+    FormatProblem,
+    InputProblem,
+    parse_action_input,
+    parse_reply,
+)
 from scaffolds.mlab.summarize import file_blocks, summarize_observation, understand_file
 
 TOOLS = ["List Files", "Execute Script", "Edit Script (AI)", "Final Answer"]
@@ -69,10 +85,10 @@ def test_action_input_errors_say_what_is_wrong():
 
 
 def facts(**kw) -> prompts.PromptFacts:
-    base = dict(problem="Predict survival.", home="/home", data="/home/data",
-                submission="/home/submission/submission.csv", time_limit_s=7200, step_limit=50,
-                execute_timeout_s=600.0, gate_final_answer=True, inspect_max_lines=100)
-    return prompts.PromptFacts(**{**base, **kw})
+    base = prompts.PromptFacts(problem="Predict survival.", home="/home", data="/home/data",
+                               submission="/home/submission/submission.csv", time_limit_s=7200, step_limit=50,
+                               execute_timeout_s=600.0, gate_final_answer=True, inspect_max_lines=100)
+    return replace(base, **kw)
 
 
 def test_prompt_shows_mlebench_tools_and_entries_and_hides_the_rest():
