@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import sys
@@ -143,7 +144,8 @@ def report(args, scripted: dict, startup: dict) -> str:
         (f"Command: `.venv/bin/python benchmarks/mlab.py --steps {args.steps} --backend {args.backend} "
          f"--repeats {args.repeats}`"),
         (f"Machine: {platform.machine()}, Linux {platform.release()}, python {platform.python_version()}; "
-         "2 cores shared with other jobs. Competition: titanic-offline."), "",
+         f"2 cores shared with other jobs (load average {os.getloadavg()[0]:.1f} at the end). "
+         "Competition: titanic-offline."), "",
         "| Measure | Value |", "|---|---|",
         (f"| Harness overhead per step (median / p90), scripted LLM, {len(rows)} steps | "
          f"{_ms(statistics.median(overhead))} / {_ms(p90)} |"),

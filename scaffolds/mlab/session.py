@@ -207,11 +207,14 @@ class Session:
             raise Submitted(f"Final Answer: {final['text'][:500]}")
 
     def _remember(self, entries: dict[str, str], observation: str) -> None:
-        """Add a step to the shown history; input-error steps are dropped once a step parses again."""
+        """Add a step to the shown history; input-error steps are dropped once a step parses again.
+        As in MLAgentBench, the plan is shown without its **update** marks and code fences, so the
+        next reply marks only its own changes."""
         marker = "ActionInputParsingError"
         if not observation.startswith(marker):
             self.history = [s for s in self.history if not s.observation.startswith(marker)]
-        self.history.append(prompts.ShownStep(entries, observation))
+        plan = entries.get("Research Plan and Status", "").strip().strip("`").replace("**", "")
+        self.history.append(prompts.ShownStep({**entries, "Research Plan and Status": plan}, observation))
 
     # ---- asking the main model ----------------------------------------------------------------
     def _prompt(self, shown: int) -> str:

@@ -77,6 +77,9 @@ class Model:
             reply = item(body) if callable(item) else item
             return reply if isinstance(reply, Reply) else Reply.text(reply, prompt_tokens=300, completion_tokens=200)
         self.fast_prompts.append(prompt_of(body))
+        if first.startswith(("Here is part of a file", "A file was read in parts")):
+            return Reply.text("The file prints rows. " + "Each row is long. " * 200, prompt_tokens=50,
+                              completion_tokens=900)
         return Reply.text("[Observation]: a short summary of the long output.", prompt_tokens=50,
                           completion_tokens=10)
 

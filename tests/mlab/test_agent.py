@@ -162,16 +162,21 @@ def test_failing_slow_and_chatty_scripts(run_mlab):
                         write("slow.py", SLOW), say("Execute Script", {"script_name": "slow.py"}),
                         write("chatty.py", CHATTY), say("Execute Script", {"script_name": "chatty.py"}),
                         say("Inspect Script Lines", {"script_name": "chatty.py", "start_line_number": 1,
-                                                     "end_line_number": 1})],
-                  max_steps=7)
-    run = run_mlab(model, steps=7, overrides=["actions.execute_timeout_s=3", "actions.inspect_line_chars=40"])
-    failed, slow, chatty, inspected = (run.steps[i]["observation"] for i in (1, 3, 5, 6))
+                                                     "end_line_number": 1}),
+                        say("Understand File", {"file_name": "chatty.py", "things_to_look_for": "what it prints"})],
+                  max_steps=8)
+    run = run_mlab(model, steps=8, overrides=["actions.execute_timeout_s=3", "actions.inspect_line_chars=40",
+                                              "actions.understand_max_chars=600"])
+    failed, slow, chatty, inspected, understood = (run.steps[i]["observation"] for i in (1, 3, 5, 6, 7))
     assert "failed with exit code 1" in failed and "loaded the data" in failed and "ValueError: bad column" in failed
     assert "stopped after 0hrs 0mins 3secs" in slow and "training" in slow
     assert run.steps[3]["timing"]["exec_s"] < 15
     assert run.steps[5]["summarized"] and chatty.startswith("[Observation]: a short summary")
-    assert len(model.fast_prompts) == 3 and "row 0: xxx" in model.fast_prompts[0]  # 2 chunks + merge
+    summaries = model.fast_prompts[:3]  # 2 chunks of the long output + their merge; then Understand File
+    assert "row 0: xxx" in summaries[0] and "summarised in parts" in summaries[2] and len(model.fast_prompts) == 4
     assert "...[" in inspected and "more characters]" in inspected
+    assert understood.startswith("The file prints rows.") and "characters truncated" in understood
+    assert run.steps[7]["raw_observation_chars"] <= 600 < 3000
 
 
 def test_as_mlebench_ran_it_a_failing_script_shows_only_stderr(run_mlab):
@@ -191,3 +196,22 @@ def test_trajectory_lines_are_json_with_the_documented_fields(run_mlab):
     for key in ("entries", "action", "action_input", "observation", "llm", "timing", "elapsed_s", "files"):
         assert key in step
     assert set(step["timing"]) == {"step_s", "llm_s", "exec_s", "harness_s"}
+
+
+def test_copy_undo_and_the_plan_shown_without_update_marks(run_mlab):
+    first, second = 'print("first")\n', 'print("second")\n'
+    model = Model(main=[say("Edit Script (AI)", {"script_name": "a.py", "edit_instruction": "x", "save_name": "a.py"},
+                            plan="1. write a.py **started**"),
+                        edit("a.py"), say("Copy File", {"source": "a.py", "destination": "working/b.py"}),
+                        say("Undo Edit Script", {"script_name": "a.py"}),
+                        say("Copy File", {"source": "data/../data/train.csv", "destination": "c.csv"}),
+                        say("List Files", {"dir_path": "backup"})],
+                  max_steps=6, edits=[fenced(first), fenced(second)])
+    run = run_mlab(model, steps=6)
+    copied, undone, outside, listed = (run.steps[i]["observation"] for i in (2, 3, 4, 5))
+    assert copied.startswith("File a.py copied to working/b.py.") and run.sandbox.read_file("working/b.py") == second
+    assert undone.startswith("Content of a.py after undoing its latest edit:\nprint(\"first\")")
+    assert run.sandbox.read_file("a.py") == first and outside.startswith("EnvError: ") and "'..'" in outside
+    assert len([n for n in listed.splitlines() if n.startswith("a.py_")]) == 1  # the used backup is gone
+    assert "**started**" in run.steps[0]["entries"]["Research Plan and Status"]  # kept as written
+    assert "1. write a.py started" in run.main_prompts()[1] and "**started**" not in run.main_prompts()[1]
