@@ -92,7 +92,9 @@ class MlabConfig:
     time_limit_s: float = 1800.0
     seed: int = 0
     max_cost_usd: float | None = None
-    format_retries: int = 5  # re-asks after a reply in the wrong format; then the run ends
+    # tries per step to get a reply in the right format (MLAgentBench's --max-retries: the first try
+    # counts); when all fail the run ends
+    format_retries: int = 5
     models: ModelsConfig = field(default_factory=ModelsConfig)
     context: ContextConfig = field(default_factory=ContextConfig)
     observation: ObservationConfig = field(default_factory=ObservationConfig)

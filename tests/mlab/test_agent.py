@@ -8,6 +8,7 @@ import json
 import pytest
 
 from scaffolds.core.llm.testing import Reply
+from scaffolds.mlab.trajectory import TrajectoryError
 
 from .conftest import FAITHFUL
 from .scripted import SEX_RULE, Model, fenced, say
@@ -196,6 +197,11 @@ def test_trajectory_lines_are_json_with_the_documented_fields(run_mlab):
     for key in ("entries", "action", "action_input", "observation", "llm", "timing", "elapsed_s", "files"):
         assert key in step
     assert set(step["timing"]) == {"step_s", "llm_s", "exec_s", "harness_s"}
+    with pytest.raises(TrajectoryError, match="already holds an MLAB run; resume it"):
+        run_mlab(model, steps=1, rd=run.rd)
+    again = run_mlab(model, steps=1, rd=run.rd, resume=True)  # nothing left to do: the step limit is reached
+    assert again.result.reason == "limits_exceeded" and again.result.steps == 1
+    assert [s["session"] for s in again.loaded.sessions] == [1, 2] and again.requests == []
 
 
 def test_copy_undo_and_the_plan_shown_without_update_marks(run_mlab):
