@@ -62,6 +62,7 @@ class ActionsConfig:
     understand_max_chars: int = 4000  # fixes.cap_outputs
     edit_retries: int = 1  # fixes.detect_truncated_edit: re-asks after a cut-off edit before refusing
     copy_max_bytes: int = 1_000_000  # changed files larger than this are listed, not copied to the run dir
+    copy_max_files: int = 100  # per step; further changed files are listed, not copied
 
 
 @dataclass(frozen=True)

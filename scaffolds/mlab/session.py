@@ -344,7 +344,13 @@ class Session:
             sizes.update({f.path: f.size for f in execute.changed_files(self.sandbox)})
         folder = trajectory.step_files_dir(self.rd, n)
         shutil.rmtree(folder, ignore_errors=True)  # left by a step that crashed before it was recorded
-        return [self._keep_one(folder, path, size) for path, size in sorted(sizes.items())]
+        kept = []
+        for i, (path, size) in enumerate(sorted(sizes.items())):
+            if i < self.cfg.actions.copy_max_files:
+                kept.append(self._keep_one(folder, path, size))
+            else:
+                kept.append({"path": path, "size": size, "copy": None, "note": "over actions.copy_max_files"})
+        return kept
 
     def _relative(self, path: str) -> str | None:
         home = self.sandbox.paths.home.rstrip("/") + "/"
