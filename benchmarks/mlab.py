@@ -8,8 +8,10 @@
    (all recorded in trajectory.jsonl).
 2. Execute Script through MLAB's launcher vs the same script through a bare `sandbox.run_script`, in
    the same run (the launcher's cost; both include the sandbox's process start).
+3. A smoke run with the embedded model (`--local-steps N`, needs `make local-model`): what each real
+   step did and cost, and whether the run ended with a valid submission.
 
-    .venv/bin/python benchmarks/mlab.py [--steps 40] [--backend bwrap] [--repeats 10]
+    .venv/bin/python benchmarks/mlab.py [--steps 40] [--backend bwrap] [--repeats 10] [--local-steps 0]
 """
 
 from __future__ import annotations
@@ -130,6 +132,42 @@ def launcher_vs_bare(comp, data_dir: Path, public: Path, backend: str, repeats: 
     return {k: statistics.median(v) for k, v in times.items()}
 
 
+def local_run(comp, data_dir: Path, public: Path, backend: str, steps: int, model: str, work: Path) -> dict:
+    from scaffolds.core.agent import AgentOptions
+    from scaffolds.core.task import TaskLimits
+    from scaffolds.mlab import trajectory
+    from scaffolds.mlab.agent import MlabAgent
+
+    rd = work / "local"
+    options = AgentOptions(preset="default", models={"main": model}, limits=TaskLimits(max_steps=steps))
+    agent = MlabAgent.from_options(options)
+    t0 = time.monotonic()
+    with _open(comp, data_dir, public, rd / "workspace", backend) as box:
+        result = agent.run(_task(comp, data_dir, box, steps), box, agent.main_llm, rd)
+    wall = time.monotonic() - t0
+    records = trajectory.load(rd / trajectory.FILE_NAME).steps
+    return {"model": model, "reason": result.reason, "wall": wall, "validation": result.extra["validation"],
+            "steps": [{"action": r["action"], "retries": r["format_retries"], "llm": r["timing"]["llm_s"],
+                       "exec": r["timing"]["exec_s"], "harness": r["timing"]["harness_s"],
+                       "tokens": r["llm"]["prompt_tokens"] + r["llm"]["completion_tokens"]} for r in records]}
+
+
+def local_report(run: dict) -> str:
+    steps = run["steps"]
+    llm, harness = sum(s["llm"] for s in steps), sum(s["harness"] for s in steps)
+    valid = (run["validation"] or {}).get("valid")
+    why = (run["validation"] or {}).get("message", "not validated")
+    summary = (f"Ended: {run['reason']}; {len(steps)} steps in {run['wall']:.0f} s; final submission valid: "
+               f"{valid} ({why}). LLM {100 * llm / run['wall']:.1f} % of the wall time, harness "
+               f"{100 * harness / run['wall']:.3f} %.")
+    lines = ["", f"### Smoke run with the embedded model (`{run['model']}`, default preset)", "", summary, "",
+             "| step | action | format re-asks | LLM s | script s | harness ms | tokens |", "|---|---|---|---|---|---|---|"]
+    for i, s in enumerate(steps):
+        lines.append(f"| {i} | {s['action']} | {s['retries']} | {s['llm']:.0f} | {s['exec']:.1f} | "
+                     f"{s['harness'] * 1000:.0f} | {s['tokens']} |")
+    return "\n".join(lines) + "\n"
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
@@ -142,7 +180,7 @@ def report(args, scripted: dict, startup: dict) -> str:
     lines = [
         "## MLAB scaffold", "",
         (f"Command: `.venv/bin/python benchmarks/mlab.py --steps {args.steps} --backend {args.backend} "
-         f"--repeats {args.repeats}`"),
+         f"--repeats {args.repeats} --local-steps {args.local_steps} --local-model {args.local_model}`"),
         (f"Machine: {platform.machine()}, Linux {platform.release()}, python {platform.python_version()}; "
          f"2 cores shared with other jobs (load average {os.getloadavg()[0]:.1f} at the end). "
          "Competition: titanic-offline."), "",
@@ -176,6 +214,8 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--backend", default="bwrap")
     parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--local-steps", type=int, default=0, help="steps of a smoke run with the embedded model")
+    parser.add_argument("--local-model", default="local")
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "mlab.md")
     args = parser.parse_args()
@@ -185,7 +225,10 @@ def main() -> None:
         comp, public = _prepare(data_dir)
         scripted = scripted_steps(comp, data_dir, public, args.backend, args.steps, work)
         startup = launcher_vs_bare(comp, data_dir, public, args.backend, args.repeats, work)
-    text = report(args, scripted, startup)
+        text = report(args, scripted, startup)
+        if args.local_steps:
+            text += local_report(local_run(comp, data_dir, public, args.backend, args.local_steps,
+                                           args.local_model, work))
     args.out.write_text(text)
     print(text)
 
