@@ -161,7 +161,8 @@ def local_report(run: dict) -> str:
                f"{valid} ({why}). LLM {100 * llm / run['wall']:.1f} % of the wall time, harness "
                f"{100 * harness / run['wall']:.3f} %.")
     lines = ["", f"### Smoke run with the embedded model (`{run['model']}`, default preset)", "", summary, "",
-             "| step | action | format re-asks | LLM s | script s | harness ms | tokens |", "|---|---|---|---|---|---|---|"]
+             "| step | action | format re-asks | LLM s | script s | harness ms | tokens |",
+             "|---|---|---|---|---|---|---|"]
     for i, s in enumerate(steps):
         lines.append(f"| {i} | {s['action']} | {s['retries']} | {s['llm']:.0f} | {s['exec']:.1f} | "
                      f"{s['harness'] * 1000:.0f} | {s['tokens']} |")
@@ -187,7 +188,8 @@ def report(args, scripted: dict, startup: dict) -> str:
         "| Measure | Value |", "|---|---|",
         (f"| Harness overhead per step (median / p90), scripted LLM, {len(rows)} steps | "
          f"{_ms(statistics.median(overhead))} / {_ms(p90)} |"),
-        f"| Whole scripted step (median over all actions): LLM calls / script run | {_ms(wall)}: {_ms(llm)} / {_ms(exe)} |",
+        (f"| Whole scripted step (median over all actions): LLM calls / script run | "
+         f"{_ms(wall)}: {_ms(llm)} / {_ms(exe)} |"),
         (f"| Overhead share of a scripted step (worst case: instant LLM, trivial script) | "
          f"{100 * statistics.median(overhead) / wall:.1f} % |"),
     ]

@@ -28,7 +28,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--resume", type=Path, metavar="RUN_DIR", help="continue an interrupted run")
     p.add_argument("--api-base", help="API base URL for an OpenAI-compatible server")
     p.add_argument("--max-cost", type=float, help="stop when the LLM spend reaches this many USD")
-    p.add_argument("overrides", nargs="*", metavar="key.sub=value", help="config overrides, e.g. fixes.cap_outputs=false")
+    p.add_argument("overrides", nargs="*", metavar="key.sub=value",
+                   help="config overrides, e.g. fixes.cap_outputs=false")
     return p.parse_args(argv)
 
 

@@ -1,5 +1,5 @@
 """MLAB's one validated config: presets in presets/*.yaml, `a.b=c` overrides, the three model roles,
-and the switches of the fixes (each on by default, all off in the `mlebench-faithful` preset)."""
+and the switches of the fixes (each on by default, all off in the `mlebench-original` preset)."""
 
 from __future__ import annotations
 

@@ -239,7 +239,7 @@ class Session:
                     prompt = self._prompt(shown) + "".join(prompts.reask(e) for e in errors[-1:])
                     continue
                 else:
-                    raise LLMFailed(f"the prompt does not fit the main model even without past steps: {exc}")
+                    raise LLMFailed(f"the prompt does not fit the main model even without past steps: {exc}") from None
             except LLMError as exc:
                 if fixes.outage_not_format_error:
                     raise LLMFailed(f"the main model failed: {exc}") from None

@@ -28,7 +28,8 @@ def grade(titanic, path):
 
 
 def test_edit_execute_validate_and_submit_a_valid_graded_submission(run_mlab, titanic):
-    model = Model(main=[say("List Files", {"dir_path": "."}), edit(), say("Execute Script", {"script_name": "train.py"}),
+    model = Model(main=[say("List Files", {"dir_path": "."}), edit(),
+                        say("Execute Script", {"script_name": "train.py"}),
                         say("Validate Submission", {"submission_path": SUB}),
                         say("Final Answer", {"final_answer": "a sex-based baseline"})],
                   max_steps=8, edits=[fenced(CODE)])

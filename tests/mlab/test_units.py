@@ -165,12 +165,12 @@ def test_backup_names_sort_in_time_order():
 
 
 def test_presets_roles_and_limits():
-    assert {"default", "mlebench", "mlebench-faithful"} <= set(preset_names())
+    assert {"default", "mlebench", "mlebench-original"} <= set(preset_names())
     ml = load_config("mlebench")
     assert (ml.steps, ml.time_limit_s, ml.format_retries) == (2000, 86400.0, 10)
     assert ml.models.main.temperature == 1.0 and ml.models.main.max_tokens == 16384
     assert all(load_config("mlebench").fixes.__dict__.values())
-    assert not any(load_config("mlebench-faithful").fixes.__dict__.values())
+    assert not any(load_config("mlebench-original").fixes.__dict__.values())
     roles = resolve_roles(ml, {"main": "m1", "feedback": "m2", "fast": "m3"})
     assert (roles["main"].model, roles["edit"].model, roles["fast"].model) == ("m1", "m2", "m3")
     assert resolve_roles(ml, {"main": "m1"})["edit"].model == "m1"
