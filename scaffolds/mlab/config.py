@@ -77,6 +77,7 @@ class FixesConfig:
     detect_truncated_edit: bool = True
     cap_outputs: bool = True
     lenient_format: bool = True
+    fit_context: bool = True
 
 
 @dataclass(frozen=True)

@@ -222,21 +222,34 @@ class Session:
         return prompts.with_history(self.base_prompt, steps, len(self.history) - len(steps),
                                     self.cfg.context.observation_steps)
 
+    def _fitting_prompt(self, shown: int) -> tuple[str, int]:
+        """The prompt with the last `shown` steps, or fewer (fixes.fit_context) if it would not leave
+        room for the reply in the main model's context window."""
+        prompt = self._prompt(shown)
+        if not self.cfg.fixes.fit_context:
+            return prompt, shown
+        llm = self.llms["main"]
+        room = llm.context_window - (llm.config.max_tokens or 1024) - 64
+        while shown > 0 and llm.count_tokens(prompt) > room:
+            shown -= 1
+            prompt = self._prompt(shown)
+        return prompt, shown
+
     def _next_reply(self) -> tuple[Reply, int, list[str]]:
         """A reply in the right format, its number of re-asks, and what was wrong with the others."""
         fixes = self.cfg.fixes
-        shown = self.cfg.context.steps
-        prompt, errors = self._prompt(shown), []
+        prompt, shown = self._fitting_prompt(self.cfg.context.steps)
+        errors: list[str] = []
         tries = 0
         while tries < self.cfg.format_retries:
             try:
                 text = self._call("main", [Message.user(prompt)]).text or ""
             except ContextWindowExceeded as exc:
-                if not fixes.outage_not_format_error:
+                if not fixes.fit_context:
                     text = str(exc)  # as MLE-bench ran it: the error text is the "reply"
-                elif shown > 0 and self.history:
-                    shown -= 1  # the fix: show one step fewer and ask again
-                    prompt = self._prompt(shown) + "".join(prompts.reask(e) for e in errors[-1:])
+                elif shown > 0:
+                    prompt, shown = self._fitting_prompt(shown - 1)  # show one step fewer and ask again
+                    prompt += "".join(prompts.reask(e) for e in errors[-1:])
                     continue
                 else:
                     raise LLMFailed(f"the prompt does not fit the main model even without past steps: {exc}") from None

@@ -58,12 +58,14 @@ MainPlan = list  # per step: a reply (str or Reply) or a list of them, one per t
 @dataclass
 class Model:
     """`main[step]` answers the main loop; `edits` answer Edit Script (AI) in order (the last repeats);
-    `outage` maps a step to how many main requests of that step fail with 503 first."""
+    `outage` maps a step to how many main requests of that step fail with 503 first, `too_long` to how
+    many are refused as over the context window."""
 
     main: MainPlan
     max_steps: int
     edits: list[str | Reply | Callable[[dict], Reply]] = field(default_factory=list)
     outage: dict[int, int] = field(default_factory=dict)
+    too_long: dict[int, int] = field(default_factory=dict)  # step -> main requests refused as too long
     edit_calls: int = 0
     fast_prompts: list[str] = field(default_factory=list)
 
@@ -88,6 +90,10 @@ class Model:
         if self.outage.get(step, 0) > 0:
             self.outage[step] -= 1
             return Reply.fail(503, "scripted outage")
+        if self.too_long.get(step, 0) > 0:
+            self.too_long[step] -= 1
+            return Reply.fail(400, "This model's maximum context length is 8192 tokens. However, your messages "
+                                   "resulted in 9100 tokens. Please reduce the length of the messages.")
         item = self.main[min(step, len(self.main) - 1)]
         if isinstance(item, list):
             item = item[min(attempt_of(body), len(item) - 1)]

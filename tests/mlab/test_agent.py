@@ -108,6 +108,15 @@ def test_as_mlebench_ran_it_an_outage_uses_up_the_format_retries(run_mlab):
     assert "scripted outage" in run.result.message
 
 
+def test_a_prompt_over_the_context_window_is_sent_again_with_fewer_steps(run_mlab):
+    model = Model(main=[say("List Files", {"dir_path": "."})] * 5, max_steps=5, too_long={4: 2})
+    run = run_mlab(model, steps=5, overrides=["format_retries=1"])
+    assert run.result.reason == "limits_exceeded" and len(run.steps) == 5
+    last_three = run.main_prompts()[-3:]  # step 4: refused with 3 and 2 past steps, answered with 1
+    assert [p.count("\nAssistant:\n") for p in last_three] == [3, 2, 1]
+    assert run.steps[4]["format_retries"] == 0 and run.steps[4]["llm"]["by_role"]["main"]["failed_calls"] == 2
+
+
 def test_early_final_answer_is_refused_until_a_valid_submission_exists(run_mlab):
     model = Model(main=[say("Final Answer", {"final_answer": "done already"}), edit(),
                         say("Execute Script", {"script_name": "train.py"}),
