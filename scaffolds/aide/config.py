@@ -1,22 +1,21 @@
 """AIDE's one validated config: YAML presets, an optional config file and `a.b=c` overrides,
-merged in `load_config` and checked field by field against these dataclasses."""
+merged by scaffolds.core.config and checked field by field against these dataclasses."""
 
 from __future__ import annotations
 
-import re
-import types
-import typing
-from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from scaffolds.core import config as core_config
+from scaffolds.core.config import ConfigError, build, merge, parse_duration, parse_override
+
+__all__ = ["AideConfig", "ConfigError", "ExecConfig", "ModelConfig", "PromptConfig", "SearchConfig", "build",
+           "load_config", "merge", "parse_duration", "parse_override", "preset_names", "with_changes"]
+
 PRESET_DIR = Path(__file__).parent / "presets"
-
-
-class ConfigError(ValueError):
-    """A config value, file or override is wrong; the message says which and what is expected."""
 
 
 @dataclass(frozen=True)
@@ -88,97 +87,8 @@ class AideConfig:
         return self
 
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)?\s*$")
-_UNITS = {None: 1, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(value: Any) -> float:
-    """Seconds from a number or a string like '90', '30m', '9h', '1.5d'."""
-    if isinstance(value, bool):
-        raise ConfigError(f"expected a duration, got {value!r}")
-    if isinstance(value, (int, float)):
-        return float(value)
-    match = _DURATION.match(str(value))
-    if not match:
-        raise ConfigError(f"expected a duration like 600, '30m' or '9h', got {value!r}")
-    return float(match.group(1)) * _UNITS[match.group(2)]
-
-
-def _coerce(value: Any, hint: Any, where: str) -> Any:
-    """Check `value` against a type hint (int, float, str, bool, Optional[...]); convert safely."""
-    args = typing.get_args(hint)
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        hint = next(a for a in args if a is not type(None))
-    if hint is float:
-        if where.endswith("_s"):
-            return parse_duration(value)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-    elif hint is int and isinstance(value, int) and not isinstance(value, bool):
-        return value
-    elif hint is bool and isinstance(value, bool):
-        return value
-    elif hint is str and isinstance(value, str):
-        return value
-    raise ConfigError(f"{where}: expected {getattr(hint, '__name__', hint)}, got {value!r}")
-
-
-def build(cls: type, data: dict[str, Any], prefix: str = "") -> Any:
-    """A dataclass instance from a nested dict, rejecting unknown keys and wrong types."""
-    if not isinstance(data, dict):
-        raise ConfigError(f"{prefix or 'config'}: expected a mapping, got {data!r}")
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in fields(cls)}
-    unknown = sorted(set(data) - names)
-    if unknown:
-        raise ConfigError(f"unknown config key {prefix}{unknown[0]!r}; known: {', '.join(sorted(names))}")
-    values = {}
-    for name, value in data.items():
-        hint = hints[name]
-        if is_dataclass(hint):
-            values[name] = build(hint, value, f"{prefix}{name}.")
-        else:
-            values[name] = _coerce(value, hint, f"{prefix}{name}")
-    return cls(**values)
-
-
-def merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in update.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-def parse_override(text: str) -> dict[str, Any]:
-    """'search.debug_prob=1' -> {'search': {'debug_prob': 1}} (the value parsed as YAML)."""
-    key, sep, raw = text.partition("=")
-    if not sep or not key.strip():
-        raise ConfigError(f"override {text!r} must look like key.sub=value")
-    value: Any = yaml.safe_load(raw) if raw.strip() else None
-    for part in reversed(key.strip().split(".")):
-        value = {part: value}
-    return value
-
-
 def preset_names() -> list[str]:
-    return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
-
-
-def _read_yaml(path: Path, what: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except OSError as exc:
-        raise ConfigError(f"cannot read {what} {path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{what} {path} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{what} {path} must hold a mapping")
-    return data
+    return core_config.preset_names(PRESET_DIR)
 
 
 def load_config(
@@ -187,14 +97,7 @@ def load_config(
     overrides: list[dict[str, Any]] | None = None,
 ) -> AideConfig:
     """Preset, then config file, then overrides (dicts, e.g. from CLI flags or `parse_override`)."""
-    if preset not in preset_names():
-        raise ConfigError(f"unknown preset {preset!r}; available: {', '.join(preset_names())}")
-    data = _read_yaml(PRESET_DIR / f"{preset}.yaml", "preset")
-    if config_file is not None:
-        data = merge(data, _read_yaml(Path(config_file), "config file"))
-    for update in overrides or []:
-        data = merge(data, update)
-    return build(AideConfig, data).validate()
+    return core_config.load(AideConfig, PRESET_DIR, preset, config_file, overrides)
 
 
 def with_changes(config: AideConfig, **changes: Any) -> AideConfig:

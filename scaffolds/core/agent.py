@@ -28,6 +28,7 @@ ENTRY_POINT_GROUP = "mle_suite.agents"
 # Agents of this repository, so the registry works even when the package is not pip-installed.
 BUILTIN_AGENTS: dict[str, str] = {
     "aide": "scaffolds.aide.agent:AideAgent",
+    "mlab": "scaffolds.mlab.agent:MlabAgent",
     "openhands": "scaffolds.openhands.agent:CodeActAgent",
 }
 

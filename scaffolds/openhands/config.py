@@ -1,7 +1,7 @@
 """CodeAct's one validated config: YAML presets and `a.b=c` overrides, checked against these dataclasses.
 
-The generic loader pieces (typed build from a dict, deep merge, override parsing, durations) are AIDE's;
-they are imported from `scaffolds.aide.config` until the lead moves them into `scaffolds.core`.
+The generic loader pieces (presets with `extends:`, typed build from a dict, deep merge, override
+parsing, durations, merging the user's limits) are `scaffolds.core.config`'s, shared by every scaffold.
 
 Presets: `default` (short runs with the embedded model), `mlebench` (the limits and model MLE-bench gave
 OpenHands, with our fixes on) and `mlebench-original` (the same, every fix off: as MLE-bench ran it).
@@ -9,14 +9,14 @@ OpenHands, with our fixes on) and `mlebench-original` (the same, every fix off: 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-# TODO(lead): these generic helpers move to scaffolds.core (see the MLAB branch); import them from there.
-from scaffolds.aide.config import ConfigError, build, merge, parse_override
+from scaffolds.core import config as core_config
+from scaffolds.core.config import ConfigError, build, merge, merge_limits, parse_override
 from scaffolds.core.task import TaskLimits
 
 PRESET_DIR = Path(__file__).parent / "presets"
@@ -106,22 +106,14 @@ class CodeActConfig:
 
 
 def preset_names() -> list[str]:
-    return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
-
-
-def _preset(name: str) -> dict[str, Any]:
-    if name not in preset_names():
-        raise ConfigError(f"unknown CodeAct preset {name!r}; available: {', '.join(preset_names())}")
-    data = yaml.safe_load((PRESET_DIR / f"{name}.yaml").read_text()) or {}
-    base = data.pop("extends", None)
-    return merge(_preset(base), data) if base else data
+    return core_config.preset_names(PRESET_DIR)
 
 
 def load_config(preset: str | None = None, overrides: list[str] | tuple[str, ...] = (),
                 models: dict[str, str] | None = None) -> CodeActConfig:
     """Preset (default: `default`), then `key.sub=value` overrides, then the models named by role
     ("main" and "condenser")."""
-    data = _preset(preset or "default")
+    data = core_config.read_preset(PRESET_DIR, preset or "default")
     for text in overrides:
         data = merge(data, parse_override(text))
     fixes = data.get("fixes") or {}
@@ -143,7 +135,4 @@ def merged_limits(config: CodeActConfig, user: TaskLimits) -> TaskLimits:
     """The preset's limits with every field the user set (differs from TaskLimits' default) winning."""
     preset = TaskLimits(wall_time_s=config.time_limit_s, max_steps=config.max_steps,
                         max_cost_usd=config.max_cost_usd, action_timeout_s=config.actions.bash_timeout_s)
-    unset = TaskLimits()
-    values = {f.name: getattr(user, f.name) if getattr(user, f.name) != getattr(unset, f.name)
-              else getattr(preset, f.name) for f in fields(TaskLimits)}
-    return TaskLimits(**values)
+    return merge_limits(preset, user)

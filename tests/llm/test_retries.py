@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from scaffolds.core.llm import LLM, LLMError, Message
+from scaffolds.core.llm import LLM, LLMError, LLMUnavailable, Message
 from scaffolds.core.llm.testing import Reply, ScriptedServer
 
 from .conftest import FAST
@@ -30,7 +30,7 @@ def test_timeout_is_retried(server: ScriptedServer) -> None:
 def test_retries_exhausted_raise_llm_error_with_cause(server: ScriptedServer) -> None:
     server.push(*[Reply.fail(500, "still broken")] * 3)
     llm = LLM("openai/scripted", api_base=server.url, max_retries=2, **FAST)
-    with pytest.raises(LLMError, match=r"gave up after 3 attempts.*still broken"):
+    with pytest.raises(LLMUnavailable, match=r"gave up after 3 attempts.*still broken"):
         llm.chat([Message.user("hi")])
     assert len(server.chat_requests) == 3 and server.pending == 0
 
@@ -38,8 +38,9 @@ def test_retries_exhausted_raise_llm_error_with_cause(server: ScriptedServer) ->
 def test_client_errors_are_not_retried(server: ScriptedServer) -> None:
     server.push(Reply.fail(400, "invalid request: messages too odd"), Reply.text("never served"))
     llm = LLM("openai/scripted", api_base=server.url, max_retries=5, **FAST)
-    with pytest.raises(LLMError, match="request failed.*messages too odd"):
+    with pytest.raises(LLMError, match="request failed.*messages too odd") as info:
         llm.chat([Message.user("hi")])
+    assert not isinstance(info.value, LLMUnavailable)  # a bad request is no outage: waiting will not fix it
     assert len(server.chat_requests) == 1
 
 

@@ -111,7 +111,7 @@ def test_presets_and_overrides():
         load_config("default", ["fixes.nope=1"])
     with pytest.raises(ConfigError, match="function_calling"):
         load_config("default", ["actions.function_calling=xml"])
-    with pytest.raises(ConfigError, match="unknown CodeAct preset"):
+    with pytest.raises(ConfigError, match="unknown preset"):
         load_config("fast")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from .budget import Budget
 from .calllog import CallLog
 from .cassette import Player, Recorder
-from .errors import ContextWindowExceeded, LLMError, ReplayDivergence
+from .errors import ContextWindowExceeded, LLMError, LLMUnavailable, ReplayDivergence
 from .jsonparse import parse_arguments, parse_tool_calls, tool_prompt
 from .models import (apply_quirks, check_api_key, context_window_of, import_litellm, is_local, price_table_entry,
                      provider_of, quirks_for, supports_tools)
@@ -185,7 +185,8 @@ class LLM:
             self._native_tools = False
             return self._request(messages, tools, tool_choice, "text", trace, nudge)
         except LLMError as err:
-            kind = "context_window" if isinstance(err, ContextWindowExceeded) else "error"
+            kind = ("context_window" if isinstance(err, ContextWindowExceeded)
+                    else "unavailable" if isinstance(err, LLMUnavailable) else "error")
             self._record(request, None, kind, str(err))
             raise
         self._record(request, resp, None, None)
@@ -271,7 +272,7 @@ class LLM:
         if isinstance(err, litellm.AuthenticationError):
             return LLMError(f"{self.model}: authentication failed ({what}); check the API key in the environment")
         if _retryable(err):
-            return LLMError(f"{self.model}: gave up after {attempts} attempts; last error: {what}")
+            return LLMUnavailable(f"{self.model}: gave up after {attempts} attempts; last error: {what}")
         if isinstance(err, LLMError):
             return err
         return LLMError(f"{self.model}: request failed: {what}")
@@ -282,7 +283,8 @@ class LLM:
         if error:
             if error["kind"] == "tools_unsupported":
                 raise _ToolsUnsupported(error["message"])
-            raise (ContextWindowExceeded if error["kind"] == "context_window" else LLMError)(error["message"])
+            kinds = {"context_window": ContextWindowExceeded, "unavailable": LLMUnavailable}
+            raise kinds.get(error["kind"], LLMError)(error["message"])
         return entry["response"]
 
     def _record(self, request: dict[str, Any], response: dict[str, Any] | None, kind: str | None,

@@ -7,6 +7,11 @@ class LLMError(RuntimeError):
     """A call failed for good (retries exhausted, or an error that retrying cannot fix)."""
 
 
+class LLMUnavailable(LLMError):
+    """The service kept failing with errors that usually pass (rate limits, timeouts, 5xx, lost
+    connections) until the retries ran out. A caller with time to spare may wait and call again."""
+
+
 class ContextWindowExceeded(LLMError):
     """The conversation no longer fits the model's context window; shorten it and call again."""
 
