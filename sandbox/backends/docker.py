@@ -46,6 +46,7 @@ from sandbox.backends.base import (
     Capabilities,
     Isolation,
     IsolationSpec,
+    agent_owner,
     forwarder_argv,
     harness_python,
 )
@@ -216,7 +217,9 @@ class DockerIsolation(Isolation):
             network_isolated=True, filesystem_isolated=True, data_read_only=True, pid_isolated=True,
             memory_limited=bool(lim.memory_mb), pids_limited=bool(lim.max_pids),
         )
-        self.user = f"{os.getuid()}:{os.getgid()}"
+        self.owner = agent_owner()
+        uid, gid = self.owner or (os.getuid(), os.getgid())
+        self.user = f"{uid}:{gid}"
         self.container_id: str | None = None
         self.image: ImageChoice | None = None
         self._client = None
@@ -236,7 +239,6 @@ class DockerIsolation(Isolation):
         reap_orphans(self._client)
         self.image = choose_image(self._client, self.spec.image)
         self.python, self.search_path = self.image.python, self.image.search_path
-        Path(self.spec.host.runtime, "tmp").mkdir(parents=True, exist_ok=True)
         api = self._client.api
         created = api.create_container(
             self.image.name, ["cat"], stdin_open=True, detach=False, user=KEEPER_USER,
@@ -278,8 +280,10 @@ class DockerIsolation(Isolation):
         binds.update({
             os.path.realpath(host.home): {"bind": inside.home, "mode": "rw"},
             os.path.realpath(host.data): {"bind": inside.data, "mode": "ro"},
-            os.path.realpath(host.runtime): {"bind": inside.runtime, "mode": "rw"},
-            os.path.realpath(os.path.join(host.runtime, "tmp")): {"bind": "/tmp", "mode": "rw"},
+            os.path.realpath(host.runtime): {"bind": inside.runtime, "mode": "ro"},
+            os.path.realpath(os.path.join(host.runtime, "kernels")): {"bind": f"{inside.runtime}/kernels",
+                                                                      "mode": "rw"},
+            os.path.realpath(self.spec.tmp_dir): {"bind": "/tmp", "mode": "rw"},
         })
         ulimits = [docker.types.Ulimit(name="core", soft=0, hard=0)]
         if lim.file_size_mb:
