@@ -105,7 +105,6 @@ class Sandbox:
             create_workspace(workspace, self.owner)
             self.host_paths = SandboxPaths.under(workspace, data, self._runtime.box)
             self.sandbox_id = f"{os.getpid()}-{uuid.uuid4().hex[:10]}"  # names cgroups/containers
-            self._clock = WallClock(lim.wall_time_s)
             self._open(cls, tmp)
         except BaseException:
             self._closed = False
@@ -127,6 +126,7 @@ class Sandbox:
         self._files = PathResolver(self.host_paths, self.paths)
         self._write_validate_script()
         iso.start()
+        self._clock = WallClock(self.config.limits.wall_time_s)  # from when the sandbox can run things
         inside_tmp = str(tmp) if iso.name == "local" else "/tmp"
         self.env = build_env(iso, self.config, inside_tmp)
         lim = self.config.limits
@@ -163,6 +163,7 @@ class Sandbox:
         inside = self._files.inside_path(loc, self.paths)
         limit, wall_bound = self._clock.budget(timeout or self.config.limits.action_timeout_s)
         t0 = time.monotonic()
+        self._iso.sweep()
         pids0 = self._iso.pids_limit_hits()
         proc = self._iso.spawn([self._iso.python, inside, *args], env=self.env, cwd=self.paths.working,
                                stdin=subprocess.DEVNULL)

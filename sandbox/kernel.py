@@ -184,6 +184,7 @@ class Kernel:
         after close)."""
         self._check_open()
         t0 = time.monotonic()
+        self._iso.sweep()
         limit, wall_bound = self._clock.budget(timeout or self._default_timeout)
         restarted = False
         if not self.alive:

@@ -94,6 +94,7 @@ class Shell:
         wall clock being used up: WallTimeExceeded; SandboxClosed after close)."""
         self._check_open()
         t0 = time.monotonic()
+        self._iso.sweep()
         limit, wall_bound = self._clock.budget(timeout or self._default_timeout)
         prefix = ""
         if self._proc is None or self._proc.poll() is not None:

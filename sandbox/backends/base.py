@@ -157,6 +157,10 @@ class Isolation(ABC):
         compares it before/after each command). Backends that cannot tell return 0."""
         return 0
 
+    def sweep(self) -> None:
+        """Before each action: kill processes that escaped their tree between actions (docker: those
+        reparented to the container's init). Process backends keep each tree in its own cgroup."""
+
     def pids_limit_hits(self) -> int:
         """Best effort: how many times a fork failed at the sandbox's process limit so far (compared
         before/after an action to report killed_reason="pids"). 0 when unknown."""
