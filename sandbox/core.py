@@ -117,11 +117,14 @@ class Sandbox:
         self.backend = iso.name
         self.paths = iso.paths
         self._closed = False
+        uploads = self._runtime.root / "uploads"
+        uploads.mkdir(mode=0o700)
         if iso.name == "local":
-            self._server = ValidationServer(self.config.validator)
+            self._server = ValidationServer(self.config.validator, upload_dir=uploads)
             self.validation_url = f"{self._server.url}/validate"
         else:
-            self._server = ValidationServer(self.config.validator, socket_path=self._runtime.box / GRADER_SOCKET)
+            self._server = ValidationServer(self.config.validator, socket_path=self._runtime.box / GRADER_SOCKET,
+                                            upload_dir=uploads)
             self.validation_url = f"http://localhost:{VALIDATION_PORT}/validate"
         self._files = PathResolver(self.host_paths, self.paths)
         self._write_validate_script()
