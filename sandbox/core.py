@@ -5,6 +5,7 @@ host-side file operation on the workspace goes through sandbox.safefs: it never 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -129,6 +130,7 @@ class Sandbox:
         self._files = PathResolver(self.host_paths, self.paths)
         self._write_validate_script()
         iso.start()
+        iso.capabilities = dataclasses.replace(iso.capabilities, disk_limited=self._volume is not None)
         self._clock = WallClock(self.config.limits.wall_time_s)  # from when the sandbox can run things
         inside_tmp = str(tmp) if iso.name == "local" else "/tmp"
         self.env = build_env(iso, self.config, inside_tmp)

@@ -196,12 +196,13 @@ class Kernel:
         status = self._collect(msg_id, out, limit)
         if status == "idle":
             self._drain_reply(msg_id)
+        status = "idle" if status == "replied" else status
         killed = None
         if status == "timeout":
             killed = "wall_time" if wall_bound else "timeout"
             self._interrupt()
             status = self._collect(msg_id, out, INTERRUPT_GRACE_S)
-            if status != "idle":
+            if status not in ("idle", "replied"):
                 out.stderr.append(f"\n[the cell ignored the interrupt after the {limit:.0f} s timeout: "
                                   "the kernel was restarted and all variables are lost]")
                 out.error = KernelError("TimeoutError", f"cell timed out after {limit:.0f} s; kernel restarted", [])
@@ -241,15 +242,22 @@ class Kernel:
         self._client.control_channel.send(msg)
 
     def _collect(self, msg_id: str, out: "_CellOutput", limit: float) -> str:
-        """Read iopub until the cell's idle status: 'idle', 'timeout' or 'died'."""
+        """Read iopub until the cell's idle status: 'idle', 'timeout' or 'died'. Under a flood of
+        output the client's bounded queue may drop messages, the idle status among them; then the
+        cell's execute_reply on the shell channel (never dropped) says it is done."""
         deadline = time.monotonic() + limit
+        replied_at: float | None = None
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 return "timeout"
+            if replied_at is None and self._reply_arrived(msg_id):
+                replied_at = time.monotonic()
             try:
-                msg = self._client.get_iopub_msg(timeout=min(left, 0.5))
+                msg = self._client.get_iopub_msg(timeout=min(left, 0.2 if replied_at is None else 0.5))
             except queue.Empty:
+                if replied_at is not None:
+                    return "replied"  # its output so far is all there is: the idle status was dropped
                 if not self.alive:
                     return "died"
                 continue
@@ -260,9 +268,22 @@ class Kernel:
                 continue
             try:
                 if self._handle(msg, out):
-                    return "idle"
+                    return "replied" if replied_at is not None else "idle"
             except (TypeError, ValueError, AttributeError, KeyError):
                 log.debug("malformed %r message from the kernel", msg.get("msg_type"), exc_info=True)
+
+    def _reply_arrived(self, msg_id: str) -> bool:
+        """Consume shell messages already queued; True once the cell's execute_reply is among them."""
+        while True:
+            try:
+                reply = self._client.get_shell_msg(timeout=0)
+            except queue.Empty:
+                return False
+            except Exception:
+                log.debug("malformed shell message from the kernel", exc_info=True)
+                continue
+            if _parent_id(reply) == msg_id:
+                return True
 
     def _handle(self, msg: dict, out: "_CellOutput") -> bool:
         kind, content = msg.get("msg_type"), msg.get("content")

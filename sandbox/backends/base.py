@@ -101,6 +101,8 @@ class Capabilities:
     memory_limited: bool = False  # memory limit enforced (cgroup or RLIMIT_AS)
     pids_limited: bool = False  # process-count limit enforced (pids cgroup); fork bombs contained
     unprivileged: bool = False  # agent code runs as a host uid that is not root
+    syscalls_filtered: bool = False  # seccomp: no new user namespaces, no mount calls, ...
+    disk_limited: bool = False  # workspace + /tmp on a quota volume (set by the Sandbox, see volume.py)
 
 
 class Isolation(ABC):

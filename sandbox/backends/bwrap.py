@@ -59,7 +59,8 @@ class BwrapIsolation(ProcessIsolation):
     def start(self) -> None:
         super().start()
         self.capabilities = Capabilities(True, True, True, True, bool(self.spec.limits.memory_mb),
-                                         pids_limited=self.uses_cgroups, unprivileged=True)
+                                         pids_limited=self.uses_cgroups, unprivileged=self.owner is not None,
+                                         syscalls_filtered=True)
         self._seccomp = seccomp.filter_program()
         self._base_args = self._namespace_args() + self._mount_args()
 

@@ -56,6 +56,7 @@ class DockerIsolation(Isolation):
         self.capabilities = Capabilities(
             network_isolated=True, filesystem_isolated=True, data_read_only=True, pid_isolated=True,
             memory_limited=bool(lim.memory_mb), pids_limited=bool(lim.max_pids), unprivileged=self.owner is not None,
+            syscalls_filtered=True,  # docker's default seccomp profile
         )
         uid, gid = self.owner or (os.getuid(), os.getgid())
         self.user = f"{uid}:{gid}"
