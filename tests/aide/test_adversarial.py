@@ -153,12 +153,15 @@ def test_adversarial_aide_run_gets_nothing_from_the_host(backend, titanic, tmp_p
         finally:
             sandbox.close()
     nodes = json.loads(rd.journal.read_text())["nodes"]
-    assert [n["plan"].split(".")[0] for n in nodes] == [f"Plan: {k}" for k in PLAN]
+    by_plan = {n["plan"].split(".")[0].removeprefix("Plan: ").replace(" ", "_"): n for n in nodes}
+    assert list(by_plan) == PLAN
+    for kind in ATTACKS:  # every attack was really planted: its script ran to the end inside
+        assert by_plan[kind]["exit_code"] == 0, (kind, by_plan[kind]["output"][-800:])
+    assert "0o106755" in by_plan["setuid"]["output"]
 
     # The answers were never copied or graded.
     copies = [p for p in rd.root.rglob("*") if p.is_file() and not p.is_symlink()]
     assert not [p for p in copies if p.read_bytes() == answers_bytes], "the answers were copied into the run"
-    by_plan = {n["plan"].split(".")[0].removeprefix("Plan: "): n for n in nodes}
     assert not by_plan["answers_link"]["has_submission"] and by_plan["answers_link"]["is_buggy"]
     report = grade_submission(titanic.comp, result.submission, titanic.data_dir)
     assert report.score is not None and report.score < 0.9 and not report.gold_medal, report.to_dict()
