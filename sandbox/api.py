@@ -96,5 +96,9 @@ class SandboxAPI(Protocol):
         """Format check (never a score) of a copy of the file. Never raises for a bad path or file:
         the result is invalid and says why. Raises: SandboxClosed."""
 
+    def validate_copy(self, host_copy: Path) -> ValidationResult:
+        """Format check of a harness-owned file made by copy_out (what is kept is what was checked).
+        Never raises for a bad file. Raises: SandboxClosed."""
+
     def close(self) -> None:
         """Stop everything and release the workspace. Idempotent; never raises for cleanup errors."""

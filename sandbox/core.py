@@ -258,6 +258,12 @@ class Sandbox:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
+    def validate_copy(self, host_copy: Path) -> ValidationResult:
+        """Format check of a file the harness already copied out (with copy_out): the copy it keeps is
+        exactly the copy checked, with no second copy. Never raises for a bad file."""
+        self._check_open()
+        return run_validator(self.config.validator, Path(host_copy))
+
     def _copy_for_check(self, loc: Located, folder: Path) -> Path:
         folder.mkdir(parents=True, mode=0o700)
         name = loc.rel.rsplit("/", 1)[-1] or "submission.csv"

@@ -297,11 +297,11 @@ class _Session:
             return (f"Harness check: no submission file was found at {self.sandbox.paths.submission}/submission.csv "
                     "(it must be a regular file; links are not followed).")
         try:
-            self.sandbox.copy_out(self.SUBMISSION, self.rd.node_dir(node.id) / "submission.csv")
+            kept = self.sandbox.copy_out(self.SUBMISSION, self.rd.node_dir(node.id) / "submission.csv")
         except SandboxPathError as exc:  # over the size cap, or replaced since the check
             node.has_submission = False
             return f"Harness check: the submission file could not be kept: {exc}"
-        check = self.sandbox.validate(self.SUBMISSION)
+        check = self.sandbox.validate_copy(kept)  # the copy kept is the copy checked
         node.submission_valid, node.validation_message = check.valid, check.message
         if not check.valid:
             return f"Harness check: the submission file is not valid: {check.message}"
