@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import tempfile
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import Any, Callable, Sequence
 from bench.competition import Competition
 from bench.errors import InvalidSubmissionError
 from bench.medals import Leaderboard, Medals, Thresholds, award, leaderboard_direction, medal_thresholds
+from sandbox import safefs
+from sandbox.errors import SandboxPathError
 
 logger = logging.getLogger(__name__)
 
@@ -153,12 +156,23 @@ def _load_thresholds(comp: Competition, data_dir: Path, warnings: list[str]) -> 
     return medal_thresholds(board.scores)
 
 
-def grade_submission(comp: Competition, submission_path: Path, data_dir: Path) -> CompetitionReport:
-    """Grade one submission file against the competition's private answers and leaderboard."""
+def grade_submission(comp: Competition, submission_path: Path, data_dir: Path, *,
+                     trusted_root: Path | None = None) -> CompetitionReport:
+    """Grade one submission file against the competition's private answers and leaderboard.
+
+    The file is agent-written, so it is first copied to a private temp dir through sandbox.safefs and
+    the copy is graded: from `trusted_root` (e.g. the run's workspace root; default: the file's
+    grandparent, so in MLE-bench's layout `submission/submission.csv`) down, no link is followed and
+    only a regular file is accepted. A submission linked to the answers is no submission."""
     path = Path(submission_path)
     warnings: list[str] = []
-    exists = path.is_file() and path.suffix.lower() == ".csv"
-    score, message = score_submission(comp, path, data_dir) if exists else (None, f"no .csv submission at {path}")
+    with tempfile.TemporaryDirectory(prefix="mls-grade-") as tmp:
+        copy, problem = _private_copy(path, trusted_root, Path(tmp))
+        exists = copy is not None and path.suffix.lower() == ".csv"
+        if exists:
+            score, message = score_submission(comp, copy, data_dir)
+        else:
+            score, message = None, problem or f"no .csv submission at {path}"
     th = _load_thresholds(comp, data_dir, warnings)
     for warning in warnings:
         logger.warning(warning)
@@ -172,6 +186,24 @@ def grade_submission(comp: Competition, submission_path: Path, data_dir: Path) -
         valid_submission=score is not None, is_lower_better=th.lower_is_better if th else comp.metric.lower_is_better,
         created_at=datetime.now().isoformat(), submission_path=str(path), message=message, warnings=warnings,
     )
+
+
+def _private_copy(path: Path, trusted_root: Path | None, tmp: Path) -> tuple[Path | None, str]:
+    """(copy, "") or (None, why not)."""
+    path = path.absolute()  # absolute() never resolves links; only the trusted root's own path is followed
+    root = Path(trusted_root).absolute() if trusted_root is not None else path.parent.parent
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        rel = None
+    if rel is None or not rel.parts:
+        return None, f"submission {path} is not under {root}"
+    try:
+        return safefs.copy_out(root, str(rel), tmp / path.name, safefs.COPY_LIMIT), ""
+    except SandboxPathError as exc:
+        return None, f"no submission graded: {exc}"
+    except OSError as exc:
+        return None, f"no submission graded: {path}: {exc.strerror or exc}"
 
 
 @dataclass

@@ -283,6 +283,10 @@ def validate_submission(
 def _validate(path: Path, comp: Competition, expected: Expected, max_bytes: int) -> list[str]:
     import pandas as pd
 
+    # The harness hands the validator its own private copy (sandbox.Sandbox.validate, the validation
+    # server, bench.grade), never the agent's file: a link here is refused, not followed.
+    if path.is_symlink():
+        return [f"{path.name} is a symbolic link; the submission must be a regular file"]
     if not path.is_file():
         return [f"no file at {path}; write your predictions to this path"]
     if path.suffix.lower() != ".csv":

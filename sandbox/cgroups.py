@@ -1,8 +1,10 @@
-"""cgroups v1 limits for one sandbox: memory, pids and cpu, with one child group per spawned process
-tree so a tree can be killed completely and its OOM kills / pid-limit hits attributed to it.
+"""cgroups: the ONE place cgroup files are read (counters of any group, and the group of a process),
+and the v1 limits of the process backends: memory, pids and cpu, with one child group per spawned
+process tree so a tree can be killed completely and its OOM kills / pid-limit hits attributed to it.
 
 Layout: /sys/fs/cgroup/<controller>/mle-suite-<sandbox id>/ holds the limits (hierarchical: they cover
-the whole sandbox); /sys/fs/cgroup/<controller>/mle-suite-<id>/p<n>/ holds one spawned tree."""
+the whole sandbox); /sys/fs/cgroup/<controller>/mle-suite-<id>/p<n>/ holds one spawned tree. The docker
+backend reads the container's own groups (found through its init process) with the same functions."""
 
 from __future__ import annotations
 
@@ -80,6 +82,40 @@ def _read_kv(path: Path) -> dict[str, int]:
     return out
 
 
+def counter(path: Path | None, key: str) -> int:
+    """One `key value` counter of a cgroup file (memory.oom_control, pids.events, ...); 0 if unknown."""
+    return _read_kv(path).get(key, 0) if path is not None else 0
+
+
+def process_group_file(pid: int, controller: str, name: str) -> Path | None:
+    """A cgroup file of the group `pid` is in (v1 controller hierarchy, or v2 unified), if it exists."""
+    try:
+        lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controller in controllers.split(","):
+            candidate = ROOT / controllers / path.lstrip("/") / name
+        elif controllers == "":
+            candidate = ROOT / path.lstrip("/") / name
+        else:
+            continue
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def group_pids(procs_file: Path | None) -> list[int] | None:
+    """Pids listed in a cgroup.procs file; None when it cannot be read."""
+    if procs_file is None:
+        return None
+    try:
+        return [int(x) for x in procs_file.read_text().split()]
+    except (OSError, ValueError):
+        return None
+
+
 class CgroupSet:
     """The cgroups of one sandbox."""
 
@@ -150,7 +186,7 @@ class CgroupSet:
     @staticmethod
     def oom_kills(child: dict[str, Path]) -> int:
         g = child.get("memory")
-        return _read_kv(g / "memory.oom_control").get("oom_kill", 0) if g else 0
+        return counter(g / "memory.oom_control", "oom_kill") if g else 0
 
     def pids_limit_hits(self) -> int:
         """How often fork failed at the sandbox's pid limit. Kernel 6.x v1 counts the event in the
@@ -159,7 +195,7 @@ class CgroupSet:
         if not g:
             return 0
         groups = [g] + [p for p in g.iterdir() if p.is_dir()]
-        return sum(_read_kv(p / "pids.events").get("max", 0) for p in groups)
+        return sum(counter(p / "pids.events", "max") for p in groups)
 
     def remove_child(self, child: dict[str, Path]) -> None:
         self.kill_child(child)

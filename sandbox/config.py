@@ -15,7 +15,9 @@ class Limits:
     wall_time_s: float | None = None  # whole-sandbox wall clock; afterwards calls raise WallTimeExceeded
     memory_mb: int | None = 4096
     max_pids: int | None = 256
-    file_size_mb: int | None = 2048  # RLIMIT_FSIZE: contains a disk filler
+    file_size_mb: int | None = 2048  # RLIMIT_FSIZE: one file's size
+    disk_mb: int | None = 32768  # workspace + /tmp quota (a sparse ext4 volume; needs root, else none)
+    max_files: int = 1_000_000  # inode quota of that volume
     cpus: float | None = None
     gpus: str | None = None  # e.g. "0,1" -> CUDA_VISIBLE_DEVICES; None = no GPU visible
 

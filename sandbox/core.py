@@ -1,28 +1,35 @@
-"""Sandbox: one isolated workspace with a shell, a Jupyter kernel, scripts, files and validation."""
+"""Sandbox: one isolated workspace with a shell, a Jupyter kernel, scripts, files and validation.
+
+The methods an agent loop may call, their errors and limits, are documented in sandbox/api.py. Every
+host-side file operation on the workspace goes through sandbox.safefs: it never follows a link."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
 import shutil
 import stat
 import subprocess
-import tempfile
 import time
 import uuid
 from pathlib import Path, PurePosixPath
 
-from sandbox import cgroups
+from sandbox import safefs, volume
 from sandbox.backends import select_backend
-from sandbox.backends.base import GRADER_SOCKET, VALIDATION_PORT, Isolation, IsolationSpec, SandboxPaths
+from sandbox.backends.base import (
+    GRADER_SOCKET, VALIDATION_PORT, Isolation, IsolationSpec, SandboxPaths, agent_owner,
+)
 from sandbox.config import SandboxConfig, ValidationResult
 from sandbox.errors import SandboxClosed, SandboxError, SandboxPathError
+from sandbox.kernel import Kernel
 from sandbox.process_io import OutputReader, WallClock
 from sandbox.results import ExecResult
+from sandbox.runtime import RuntimeDir, reap_stale
 from sandbox.shell import Shell
 from sandbox.validation import ValidationServer, run_validator
-from sandbox.workspace import PathResolver, create_workspace, list_dir, read_text, write_text
+from sandbox.workspace import Located, PathResolver, create_workspace
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +37,7 @@ SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL", re.IGNORECASE)
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
-def build_env(iso: Isolation, config: SandboxConfig) -> dict[str, str]:
+def build_env(iso: Isolation, config: SandboxConfig, tmp: str) -> dict[str, str]:
     """The environment inside: an allow-list built from scratch, never inherited from the harness."""
     bad = [k for k in config.env if SECRET_NAME.search(k)]
     if bad:
@@ -44,10 +51,10 @@ def build_env(iso: Isolation, config: SandboxConfig) -> dict[str, str]:
         "TZ": "UTC",
         "PYTHONUNBUFFERED": "1",
         "MPLBACKEND": "Agg",
-        "TMPDIR": f"{iso.paths.runtime}/tmp",  # the sandbox's own tmp (also mounted at /tmp when isolated)
+        "TMPDIR": tmp,
         "CUDA_VISIBLE_DEVICES": lim.gpus or "",
-        "MPLCONFIGDIR": f"{iso.paths.runtime}/tmp/matplotlib",
-        "IPYTHONDIR": f"{iso.paths.runtime}/tmp/ipython",
+        "MPLCONFIGDIR": f"{tmp}/matplotlib",
+        "IPYTHONDIR": f"{tmp}/ipython",
     }
     if lim.cpus:
         env.update({k: str(max(int(lim.cpus), 1)) for k in THREAD_VARS})
@@ -55,60 +62,85 @@ def build_env(iso: Isolation, config: SandboxConfig) -> dict[str, str]:
     return env
 
 
+class ActionGuard:
+    """What the harness checks after every action: the disk quota, and (without a nosuid volume) that
+    no setuid/setgid file was left in the workspace."""
+
+    def __init__(self, vol: volume.Volume | None, workspace: Path, strip: bool) -> None:
+        self._vol, self._ws, self._strip = vol, workspace, strip
+
+    def after(self) -> str:
+        if self._strip:
+            safefs.strip_setid(self._ws)
+        if self._vol is not None and self._vol.full():
+            return self._vol.quota_note()
+        return ""
+
+
 class Sandbox:
-    """Open with `open_sandbox(config)`; close with `close()` or a `with` block."""
+    """Open with `open_sandbox(config)`; close with `close()` or a `with` block. See sandbox/api.py."""
 
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
         self._closed = True
+        self._runtime: RuntimeDir | None = None
+        self._volume: volume.Volume | None = None
+        self._server: ValidationServer | None = None
+        self._iso: Isolation | None = None
         workspace = Path(config.workspace).resolve()
         data = Path(config.data_dir).resolve()
         if not data.is_dir():
             raise SandboxError(f"data dir {data} does not exist; prepare the competition first")
-        create_workspace(workspace)
-        _reap_stale()
-        # Short (Unix socket paths max 107 bytes) and named after this process, so leftovers of a
-        # harness that was killed can be recognised and removed by the next one.
-        runtime = Path(tempfile.mkdtemp(prefix=f"mls-{os.getpid()}-"))
-        for sub in ("kernels", "grader", "tmp", "shell"):
-            (runtime / sub).mkdir()
-        shutil.copy(Path(__file__).with_name("forwarder.py"), runtime / "forwarder.py")
-        self.host_paths = SandboxPaths.under(workspace, data, runtime)
-        self.sandbox_id = f"{os.getpid()}-{uuid.uuid4().hex[:10]}"  # names cgroups/containers
-        self._runtime = runtime
-        self._clock = WallClock(config.limits.wall_time_s)
-        self._server: ValidationServer | None = None
-        self._iso: Isolation | None = None
+        cls = select_backend(config.backend)
+        self.owner = None if cls.name == "local" else agent_owner()
+        reap_stale()
         try:
-            self._open(select_backend(config.backend))
+            self._runtime = RuntimeDir.create()
+            workspace.mkdir(parents=True, exist_ok=True)
+            lim = config.limits
+            if lim.disk_mb and volume.usable():
+                self._volume = volume.Volume.open(self._runtime.root, workspace, lim.disk_mb, lim.max_files,
+                                                  self.owner)
+                tmp = self._volume.tmp
+            else:
+                tmp = self._runtime.plain_tmp()
+            create_workspace(workspace, self.owner)
+            self.host_paths = SandboxPaths.under(workspace, data, self._runtime.box)
+            self.sandbox_id = f"{os.getpid()}-{uuid.uuid4().hex[:10]}"  # names cgroups/containers
+            self._open(cls, tmp)
         except BaseException:
             self._closed = False
             self.close()
             raise
 
-    def _open(self, cls: type[Isolation]) -> None:
-        spec = IsolationSpec(self.host_paths, self.config.limits, self.sandbox_id, self.config.image)
+    def _open(self, cls: type[Isolation], tmp: Path) -> None:
+        spec = IsolationSpec(self.host_paths, self.config.limits, self.sandbox_id, self.config.image, str(tmp))
         self._iso = iso = cls(spec)
         self.backend = iso.name
         self.paths = iso.paths
         self._closed = False
+        uploads = self._runtime.root / "uploads"
+        uploads.mkdir(mode=0o700)
         if iso.name == "local":
-            self._server = ValidationServer(self.config.validator)
+            self._server = ValidationServer(self.config.validator, upload_dir=uploads)
             self.validation_url = f"{self._server.url}/validate"
         else:
-            self._server = ValidationServer(self.config.validator, socket_path=self._runtime / GRADER_SOCKET)
+            self._server = ValidationServer(self.config.validator, socket_path=self._runtime.box / GRADER_SOCKET,
+                                            upload_dir=uploads)
             self.validation_url = f"http://localhost:{VALIDATION_PORT}/validate"
+        self._files = PathResolver(self.host_paths, self.paths)
         self._write_validate_script()
         iso.start()
-        self.env = build_env(iso, self.config)
-        self._files = PathResolver(self.host_paths, self.paths)
+        iso.capabilities = dataclasses.replace(iso.capabilities, disk_limited=self._volume is not None)
+        self._clock = WallClock(self.config.limits.wall_time_s)  # from when the sandbox can run things
+        inside_tmp = str(tmp) if iso.name == "local" else "/tmp"
+        self.env = build_env(iso, self.config, inside_tmp)
         lim = self.config.limits
-        self.shell = Shell(iso, self.env, self.paths.working, self._runtime, self.config.output_limit_chars,
-                           self._clock, lim.action_timeout_s)
-        from sandbox.kernel import Kernel  # jupyter_client is heavy; import when a sandbox opens
-
-        self.kernel = Kernel(iso, self.env, self.paths.working, self._runtime, self.host_paths,
-                             self.config.output_limit_chars, self._clock, lim.action_timeout_s)
+        self._guard = ActionGuard(self._volume, self._files.ws, strip=self._volume is None and self.owner is not None)
+        self.shell = Shell(iso, self.env, self.paths.working, self.config.output_limit_chars, self._clock,
+                           lim.action_timeout_s, self._guard.after)
+        self.kernel = Kernel(iso, self.env, self.paths.working, self._runtime.box, self._files.ws, self.owner,
+                             self.config.output_limit_chars, self._clock, lim.action_timeout_s, self._guard.after)
 
     @property
     def isolation(self) -> Isolation:
@@ -118,15 +150,10 @@ class Sandbox:
     def _write_validate_script(self) -> None:
         script = (
             "#!/bin/sh\n# Checks a submission's format (never its score). Usage: validate_submission.sh [FILE]\n"
-            f'curl -s -X POST -F "file=@${{1:-{self._inside("submission")}/submission.csv}}" '
+            f'curl -s -X POST -F "file=@${{1:-{self._iso.paths.submission}/submission.csv}}" '
             f"{self.validation_url}\necho\n"
         )
-        path = Path(self.host_paths.home) / "validate_submission.sh"
-        path.write_text(script)
-        path.chmod(0o755)
-
-    def _inside(self, name: str) -> str:
-        return getattr(self._iso.paths, name)
+        safefs.write_bytes(self._files.ws, "validate_submission.sh", script.encode(), mode=0o755)
 
     def _check_open(self) -> None:
         if self._closed:
@@ -136,12 +163,13 @@ class Sandbox:
     def run_script(self, path: str, timeout: float | None = None, args: list[str] | tuple = ()) -> ExecResult:
         """Run a python file as a fresh process (cwd: working dir); the whole tree dies on timeout."""
         self._check_open()
-        host = self._files.resolve(path)
-        if not host.is_file():
-            raise SandboxPathError(f"no such script in the sandbox: {path!r}")
-        inside = self._to_inside(host)
+        loc = self._files.locate(path)
+        if not safefs.is_regular_file(loc.root, loc.rel):
+            raise SandboxPathError(f"no such script in the sandbox (or not a regular file): {path!r}")
+        inside = self._files.inside_path(loc, self.paths)
         limit, wall_bound = self._clock.budget(timeout or self.config.limits.action_timeout_s)
         t0 = time.monotonic()
+        self._iso.sweep()
         pids0 = self._iso.pids_limit_hits()
         proc = self._iso.spawn([self._iso.python, inside, *args], env=self.env, cwd=self.paths.working,
                                stdin=subprocess.DEVNULL)
@@ -163,33 +191,84 @@ class Sandbox:
         text = reader.snapshot().text(self.config.output_limit_chars)
         if killed in ("timeout", "wall_time"):
             text += f"\n[script killed after {limit:.0f} s ({killed})]"
+        text += self._guard.after()
         return ExecResult(text, code, killed in ("timeout", "wall_time"), time.monotonic() - t0, killed)
 
-    def _to_inside(self, host: Path) -> str:
-        rel = self._files.to_relative(host)
-        if rel.startswith("data/") or rel == "data":
-            return str(Path(self.paths.data) / rel[5:])
-        return str(Path(self.paths.home) / rel)
-
-    def read_file(self, path: str) -> str:
+    def read_file(self, path: str, max_bytes: int = safefs.READ_LIMIT) -> str:
+        """The text of a workspace or data file (UTF-8, undecodable bytes replaced)."""
         self._check_open()
-        return read_text(self._files, path)
+        loc = self._files.locate(path)
+        return safefs.read_bytes(loc.root, loc.rel, max_bytes).decode("utf-8", errors="replace")
 
     def write_file(self, path: str, content: str) -> None:
+        """Write a text file in the workspace (parent dirs created), replacing what was there."""
         self._check_open()
-        write_text(self._files, path, content)
+        loc = self._files.writable(path)
+        safefs.write_bytes(loc.root, loc.rel, content.encode("utf-8"), owner=self.owner)
 
     def list_files(self, path: str = ".") -> list[str]:
+        """Names in a workspace or data directory; directories end with '/'."""
         self._check_open()
-        return list_dir(self._files, path)
+        loc = self._files.locate(path)
+        names = safefs.list_names(loc.root, loc.rel)
+        if not loc.in_data and not loc.rel:
+            names = sorted(set(names) | {"data/"})
+        return names
+
+    def copy_out(self, inside_path: str, host_dest: Path, max_bytes: int = safefs.COPY_LIMIT) -> Path:
+        """Copy a regular file of the sandbox to `host_dest` on the host (never through a link)."""
+        self._check_open()
+        loc = self._files.locate(inside_path)
+        return safefs.copy_out(loc.root, loc.rel, Path(host_dest), max_bytes)
+
+    def copy_in(self, host_src: Path, inside_path: str) -> None:
+        """Copy the harness's own file `host_src` into the workspace at `inside_path`."""
+        self._check_open()
+        loc = self._files.writable(inside_path)
+        safefs.copy_in(Path(host_src), loc.root, loc.rel, owner=self.owner)
+
+    def clear(self, inside_dir: str) -> None:
+        """Make a workspace directory empty (created if missing; a link put in its place is removed)."""
+        self._check_open()
+        loc = self._files.writable(inside_dir)
+        safefs.clear_dir(loc.root, loc.rel, owner=self.owner)
+
+    def exists(self, path: str) -> bool:
+        """Is there a regular file at `path` (links are not followed, so a link is not one)?"""
+        self._check_open()
+        try:
+            loc = self._files.locate(path)
+        except SandboxPathError:
+            return False
+        return safefs.is_regular_file(loc.root, loc.rel)
 
     def validate(self, path: str = "submission/submission.csv") -> ValidationResult:
-        """Format check of a submission file in the workspace, by the configured validator."""
+        """Format check of a submission file: copied out first (no links followed), the copy checked.
+        Never raises for a bad path or file: the result is invalid and says why."""
         self._check_open()
-        host = self._files.resolve(path)
-        if not host.is_file():
-            return ValidationResult(False, f"submission file not found: {path}")
-        return run_validator(self.config.validator, host)
+        folder = self._runtime.root / "validate" / uuid.uuid4().hex
+        try:
+            loc = self._files.locate(path)
+            copy = self._copy_for_check(loc, folder)
+        except SandboxPathError as exc:
+            return ValidationResult(False, f"submission not checked: {exc}")
+        except OSError as exc:
+            return ValidationResult(False, f"submission could not be read: {exc.strerror or exc}")
+        try:
+            return run_validator(self.config.validator, copy)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def validate_copy(self, host_copy: Path) -> ValidationResult:
+        """Format check of a file the harness already copied out (with copy_out): the copy it keeps is
+        exactly the copy checked, with no second copy. Never raises for a bad file."""
+        self._check_open()
+        return run_validator(self.config.validator, Path(host_copy))
+
+    def _copy_for_check(self, loc: Located, folder: Path) -> Path:
+        folder.mkdir(parents=True, mode=0o700)
+        name = loc.rel.rsplit("/", 1)[-1] or "submission.csv"
+        return safefs.copy_out(loc.root, loc.rel, folder / name)
 
     def copy_out(self, path: str, dest: Path, max_bytes: int = 4 << 30) -> Path:
         """Copy a regular file of the workspace to the host path `dest`, never following a link.
@@ -223,7 +302,8 @@ class Sandbox:
 
     # -- lifecycle --------------------------------------------------------------------------------------
     def close(self) -> None:
-        """Stop every process, the validation server; remove cgroups and temp dirs. Idempotent."""
+        """Stop every process and the validation server; remove cgroups; copy the quota volume back
+        into the workspace dir; remove temp dirs. Idempotent."""
         if self._closed:
             return
         self._closed = True
@@ -235,23 +315,22 @@ class Sandbox:
             _quietly(self._iso.close)
         if self._server is not None:
             _quietly(self._server.close)
-        shutil.rmtree(self._runtime, ignore_errors=True)
+        if self._volume is not None:
+            try:
+                self._volume.close()
+            except Exception:  # the image stays; the next sandbox opened recovers it
+                log.exception("could not copy the sandbox volume back; it will be recovered later")
+                return
+        elif self.owner is not None and hasattr(self, "_files"):
+            _quietly(lambda: safefs.strip_setid(self._files.ws))
+        if self._runtime is not None:
+            self._runtime.remove()
 
     def __enter__(self) -> Sandbox:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _reap_stale() -> None:
-    """Remove runtime dirs and cgroups of sandboxes whose harness died without closing them."""
-    for d in Path(tempfile.gettempdir()).glob("mls-*-*"):
-        pid = d.name.split("-")[1]
-        if pid.isdigit() and not cgroups.pid_alive(int(pid)) and (d / "forwarder.py").exists():
-            shutil.rmtree(d, ignore_errors=True)
-    if cgroups.usable():
-        cgroups.reap_stale()
 
 
 def _quietly(fn) -> None:
@@ -262,5 +341,5 @@ def _quietly(fn) -> None:
 
 
 def open_sandbox(config: SandboxConfig) -> Sandbox:
-    """Open a sandbox (backend chosen by config.backend; "auto": docker, else bwrap, else local)."""
+    """Open a sandbox (backend chosen by config.backend; "auto": docker, else bwrap; never local)."""
     return Sandbox(config)

@@ -1,7 +1,8 @@
 """A persistent bash session inside the isolation (cwd and environment persist between commands),
 plus background jobs.
 
-Protocol: each command is written to a file in the runtime dir and sourced with stdin from /dev/null,
+Protocol: each command reaches bash over its stdin, as a here-document that bash sources
+(`. /dev/stdin <<'END-token'`), so no file on the host carries it (a file the agent could redirect);
 then a marker line with a per-command token, the exit code and $PWD is printed. A timeout sends SIGINT
 to the session's process group (a trap turns it into `return` from the sourced file, so the rest of
 the command is skipped and the session lives); if the command ignores SIGINT, the session is restarted
@@ -9,16 +10,16 @@ in the same directory and the output says so."""
 
 from __future__ import annotations
 
-import itertools
 import logging
 import shlex
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from sandbox.backends.base import Isolation
+from sandbox.errors import SandboxClosed
 from sandbox.process_io import OutputReader, WallClock
 from sandbox.results import CaptureBuffer, ExecResult, truncate_middle
 
@@ -39,18 +40,19 @@ class _Job:
 class Shell:
     """Use `run(cmd, timeout)`; `start_background(cmd)` / `poll(job_id)` / `kill(job_id)`."""
 
-    def __init__(self, iso: Isolation, env: dict[str, str], cwd: str, host_runtime: Path,
-                 limit_chars: int, clock: WallClock, default_timeout: float) -> None:
+    def __init__(self, iso: Isolation, env: dict[str, str], cwd: str, limit_chars: int, clock: WallClock,
+                 default_timeout: float, after: Callable[[], str] = lambda: "") -> None:
         self._iso, self._env, self._limit = iso, env, limit_chars
-        self._clock, self._default_timeout = clock, default_timeout
+        self._clock, self._default_timeout, self._after = clock, default_timeout, after
         self.cwd = self._home = cwd
-        self._host_dir = host_runtime / "shell"
-        self._inside_dir = f"{iso.paths.runtime}/shell"
-        self._host_dir.mkdir(parents=True, exist_ok=True)
-        self._counter = itertools.count(1)
         self._jobs: dict[str, _Job] = {}
         self._proc: subprocess.Popen | None = None
         self._reader: OutputReader | None = None
+        self._closed = False
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise SandboxClosed("this sandbox is closed; its shell cannot run commands")
 
     # -- session lifecycle -------------------------------------------------------------------
     def _start(self) -> None:
@@ -79,15 +81,20 @@ class Shell:
             self._proc = None
 
     def close(self) -> None:
+        if self._closed:
+            return
         for job_id in list(self._jobs):
             self.kill(job_id)
         self._stop()
+        self._closed = True
 
     # -- foreground commands -------------------------------------------------------------------
     def run(self, cmd: str, timeout: float | None = None) -> ExecResult:
         """Run `cmd` in the session. Never raises for the command's own failures (except the sandbox
-        wall clock being used up: WallTimeExceeded)."""
+        wall clock being used up: WallTimeExceeded; SandboxClosed after close)."""
+        self._check_open()
         t0 = time.monotonic()
+        self._iso.sweep()
         limit, wall_bound = self._clock.budget(timeout or self._default_timeout)
         prefix = ""
         if self._proc is None or self._proc.poll() is not None:
@@ -97,17 +104,14 @@ class Shell:
             self._restart()
             prefix = ("[a background process of an earlier command hit the process limit: the shell was restarted "
                       f"in {self.cwd} and everything it ran was killed]\n")
-        n = next(self._counter)
         token = f"__MLS_{uuid.uuid4().hex}__"
-        cmd_file = self._host_dir / f"cmd{n}.sh"
-        cmd_file.write_text(cmd + "\n")
         self._reader.reset()
         oom0, pids0 = self._iso.oom_count(self._proc), self._iso.pids_limit_hits()
-        script = shlex.quote(f"{self._inside_dir}/cmd{n}.sh")
-        self._send(f". {script} </dev/null; printf '\\036{token}:%d:%s\\n' \"$?\" \"$PWD\"\n")
+        # bash reads the whole here-document before running it, so the command's stdin is at its end.
+        self._send(f". /dev/stdin <<'END{token}'\n{cmd}\nEND{token}\n"
+                   f"printf '\\036{token}:%d:%s\\n' \"$?\" \"$PWD\"\n")
         killed, note = self._wait(token, limit, pids0)
         out, code = self._collect(token)
-        cmd_file.unlink(missing_ok=True)
         if killed is None and self._iso.pids_limit_hits() > pids0:
             # A fork bomb may run on in the background after the command returned: kill it all.
             self._restart()
@@ -119,6 +123,7 @@ class Shell:
         elif timed_out and wall_bound:
             killed = "wall_time"
         self._pids_seen = self._iso.pids_limit_hits()
+        note += self._after()
         return ExecResult(prefix + out + note, code, timed_out, time.monotonic() - t0, killed)
 
     def _wait(self, token: str, limit: float, pids0: int) -> tuple[str | None, str]:
@@ -170,6 +175,7 @@ class Shell:
     # -- background jobs -------------------------------------------------------------------------
     def start_background(self, cmd: str) -> str:
         """Start `cmd` in a fresh bash in the session's current directory; returns a job id."""
+        self._check_open()
         self._clock.check()
         proc = self._iso.spawn(["bash", "--noprofile", "--norc", "-c", cmd], env=self._env, cwd=self.cwd,
                                stdin=subprocess.DEVNULL)
@@ -194,6 +200,7 @@ class Shell:
         return ExecResult(text, job.proc.returncode, False, time.monotonic() - job.started, "killed")
 
     def _job(self, job_id: str):
+        self._check_open()
         if job_id not in self._jobs:
             raise KeyError(f"no background job {job_id!r}; known: {', '.join(self._jobs) or 'none'}")
         return self._jobs[job_id]

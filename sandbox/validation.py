@@ -3,12 +3,14 @@ answers JSON {"result": "...", "valid": bool} saying whether the submission's fo
 not (never a score); `GET /health` answers {"status": "running"}.
 
 It runs on the host, in a thread of the harness, listening either on a Unix socket (reached from inside
-docker/bwrap through a forwarder at 127.0.0.1:5000) or on a free 127.0.0.1 TCP port (local backend)."""
+docker/bwrap through a forwarder at 127.0.0.1:5000) or on a free 127.0.0.1 TCP port (local backend).
+
+Every request comes from agent code, so the server is bounded: the upload is streamed to a private
+temp file (sandbox/upload.py: size cap, part limit, deadline), at most MAX_CONCURRENT requests are
+served at once (others get 503 at once, without a thread), and idle sockets time out."""
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import json
 import logging
 import os
@@ -19,10 +21,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from sandbox.config import ValidationResult, Validator
+from sandbox.upload import UploadError, drain, receive
 
 log = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+MAX_UPLOAD_BYTES = 1 << 30  # 1 GiB: MLE-bench's largest answer files are well under it
+MULTIPART_OVERHEAD = 1 << 20  # allowed on top of the file for boundaries and part headers
+UPLOAD_TIMEOUT_S = 300.0  # the whole body must arrive within this
+SOCKET_TIMEOUT_S = 30.0  # a client that sends nothing for this long is dropped
+MAX_CONCURRENT = 4
+BUSY_REPLY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+              b'{"error": "the validation server is busy with other requests; retry in a moment"}')
 
 
 def default_validator(path: Path) -> ValidationResult:
@@ -47,21 +56,11 @@ def run_validator(validator: Validator | None, path: Path) -> ValidationResult:
         return ValidationResult(False, f"submission could not be validated: {type(exc).__name__}: {exc}")
 
 
-def _extract_file(content_type: str, body: bytes) -> bytes | None:
-    """The bytes of multipart field `file`, or the raw body when not multipart."""
-    if not content_type.startswith("multipart/form-data"):
-        return body
-    header = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
-    msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(header + body)
-    for part in msg.iter_parts():
-        if part.get_param("name", header="content-disposition") == "file":
-            return part.get_payload(decode=True) or b""
-    return None
-
-
 class _Handler(BaseHTTPRequestHandler):
     server_version = "mle-suite-validation/1"
     validator: Validator | None = None
+    upload_dir: str | None = None
+    timeout = SOCKET_TIMEOUT_S  # StreamRequestHandler sets it on the connection
 
     def address_string(self) -> str:  # Unix sockets have no client address
         return "sandbox"
@@ -87,17 +86,27 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.rstrip("/") != "/validate":
             self._reply(404, {"error": "unknown path; use POST /validate"})
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length <= 0 or length > MAX_UPLOAD_BYTES:
-            self._reply(400, {"error": f"send the submission as multipart field 'file' (got {length} bytes)"})
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length <= 0 or length > MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD:
+            self.close_connection = True  # the body is not read: this connection cannot be reused
+            code = 413 if length > 0 else 411
+            self._reply(code, {"error": f"send the submission as multipart field 'file' with a Content-Length "
+                                        f"of at most {MAX_UPLOAD_BYTES / 2**20:.0f} MiB (got {length})"})
             return
-        data = _extract_file(self.headers.get("Content-Type", ""), self.rfile.read(length))
-        if data is None:
-            self._reply(400, {"error": "no multipart field named 'file'; use curl -F file=@submission.csv"})
-            return
-        with tempfile.TemporaryDirectory(prefix="mls-val-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="mls-val-", dir=type(self).upload_dir) as tmp:
             path = Path(tmp) / "submission.csv"
-            path.write_bytes(data)
+            try:
+                with open(path, "xb") as out:
+                    receive(self.rfile, length, self.headers.get("Content-Type", ""), out,
+                            max_bytes=MAX_UPLOAD_BYTES, timeout_s=UPLOAD_TIMEOUT_S)
+            except UploadError as exc:
+                self.close_connection = True
+                drain(self.rfile, exc.unread)
+                self._reply(exc.status, {"error": str(exc)})
+                return
             result = run_validator(type(self).validator, path)
         self._reply(200, {"result": result.message, "valid": result.valid})
 
@@ -107,31 +116,58 @@ def _quiet_error(request: object, client_address: object) -> None:
     log.debug("validation request from %s failed", client_address, exc_info=True)
 
 
-class _UnixHTTPServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+class _Bounded:
+    """Mixin: at most MAX_CONCURRENT requests in flight; the rest are answered 503 without a thread."""
+
     daemon_threads = True
 
+    def process_request(self, request, client_address):
+        if not self._slots.acquire(blocking=False):
+            try:
+                request.settimeout(1.0)
+                request.sendall(BUSY_REPLY)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
+class _UnixHTTPServer(_Bounded, socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     def get_request(self):  # BaseHTTPRequestHandler expects a (host, port)-like client address
         request, _ = super().get_request()
         return request, ("sandbox", 0)
 
 
+class _TCPHTTPServer(_Bounded, ThreadingHTTPServer):
+    pass
+
+
 class ValidationServer:
     """The server thread. Use `url` (TCP) or `socket_path` (Unix)."""
 
-    def __init__(self, validator: Validator | None, *, socket_path: Path | None = None) -> None:
-        handler = type("Handler", (_Handler,), {"validator": staticmethod(validator) if validator else None})
+    def __init__(self, validator: Validator | None, *, socket_path: Path | None = None,
+                 upload_dir: Path | None = None) -> None:
+        handler = type("Handler", (_Handler,), {"validator": staticmethod(validator) if validator else None,
+                                                "upload_dir": str(upload_dir) if upload_dir else None})
         self.socket_path = socket_path
         if socket_path is not None:
             socket_path.parent.mkdir(parents=True, exist_ok=True)
             if socket_path.exists():
                 socket_path.unlink()
             self._server = _UnixHTTPServer(str(socket_path), handler)
-            os.chmod(socket_path, 0o777)  # the sandbox's uid must be able to connect
+            os.chmod(socket_path, 0o666)  # the sandbox's uid must be able to connect
             self.url = None
         else:
-            self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-            self._server.daemon_threads = True
+            self._server = _TCPHTTPServer(("127.0.0.1", 0), handler)
             self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._server._slots = threading.BoundedSemaphore(MAX_CONCURRENT)
         # A short poll interval: shutdown() waits for it, and close() should be quick.
         self._server.handle_error = _quiet_error
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},

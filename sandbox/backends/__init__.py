@@ -1,4 +1,4 @@
-"""Isolation backends by name, and automatic selection (docker, else bwrap, else local)."""
+"""Isolation backends by name, and automatic selection (docker, else bwrap; never silently local)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,12 @@ REGISTRY: dict[str, str] = {
     "bwrap": "sandbox.backends.bwrap:BwrapIsolation",
     "local": "sandbox.backends.local:LocalIsolation",
 }
-AUTO_ORDER = ("docker", "bwrap", "local")
+AUTO_ORDER = ("docker", "bwrap")  # `local` is never chosen automatically: it isolates nothing
+NO_BACKEND_HINT = (
+    "no isolating sandbox backend works here: install one with `sudo bash scripts/setup_system.sh` "
+    "(docker with safe flags, and bubblewrap) or `apt-get install bubblewrap`, or run agent code "
+    "unisolated on purpose with `--sandbox local` (backend='local')"
+)
 
 
 def backend_class(name: str) -> type[Isolation]:
@@ -43,19 +48,22 @@ def probe(name: str) -> tuple[bool, str]:
 
 
 def select_backend(requested: str = "auto") -> type[Isolation]:
-    """The class to use: the requested one (error if unavailable) or the first available in AUTO_ORDER."""
+    """The class to use: the requested one (error if unavailable) or the first available in AUTO_ORDER;
+    SandboxUnavailable (saying how to install one, or to ask for local) when none of those works."""
     if requested != "auto":
         ok, why = probe(requested)
         if not ok:
             raise SandboxUnavailable(f"sandbox backend {requested!r} is not available: {why}. "
                                      "Use backend='auto' to pick what works here.")
         return backend_class(requested)
+    reasons = []
     for name in AUTO_ORDER:
         ok, why = probe(name)
         if ok:
             return backend_class(name)
         log.info("sandbox backend %s skipped: %s", name, why)
-    raise SandboxUnavailable("no sandbox backend available")  # local always is; defensive
+        reasons.append(f"{name}: {why}")
+    raise SandboxUnavailable(f"{NO_BACKEND_HINT}. ({'; '.join(reasons)})")
 
 
 def available_backends() -> dict[str, tuple[bool, str]]:

@@ -4,11 +4,16 @@ An Isolation knows how to start a process *inside* the isolation and how to kill
 descendants. Everything above it (shell, kernel, scripts, validation) is backend-generic.
 
 Layout contract shared by all backends: the host workspace holds submission/ code/ logs/ working/.
-A per-sandbox runtime dir (a short host temp dir, because Unix socket paths are limited to 107 bytes)
-holds kernels/ (connection files + IPC sockets), grader/grader.sock (validation server), forwarder.py,
-and tmp/ (the sandbox's /tmp). Isolated backends mount the workspace at /home, the data dir read-only at
-/home/data and the runtime dir at /run/mle-sandbox, so the inside paths are MLE-bench's own
-(see MLEBENCH_PATHS). The local backend sees host paths.
+A per-sandbox runtime dir (a short host temp dir, because Unix socket paths are limited to 107 bytes;
+see sandbox/runtime.py) holds forwarder.py, grader/grader.sock (validation server) and kernels/ (one
+dir per kernel: connection file + IPC sockets). Isolated backends mount the workspace at /home, the data
+dir read-only at /home/data, the runtime dir READ-ONLY at /run/mle-sandbox with only its kernels/ dir
+writable (and that one owned by root, mode 0711: only the per-kernel dirs are the agent's), and the
+spec's tmp dir at /tmp, so the inside paths are MLE-bench's own (see MLEBENCH_PATHS). The local
+backend sees host paths.
+
+When the harness is root, isolated backends run agent code as AGENT_UID (an unprivileged host uid,
+never mapped to root): it cannot read root-only host files, and nothing it creates is owned by root.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ INSIDE_RUNTIME = "/run/mle-sandbox"  # where isolated backends mount the runtime
 # live under /tmp or /home, which are sandbox paths inside.
 INSIDE_VENV = "/opt/mle-suite/venv"
 GRADER_SOCKET = "grader/grader.sock"  # relative to the runtime dir
+AGENT_UID = 1500  # host uid (and gid) of agent code in docker and bwrap when the harness is root
 VALIDATION_PORT = 5000  # inside docker/bwrap the validation server answers on 127.0.0.1:5000
 
 
@@ -71,6 +77,17 @@ class IsolationSpec:
     limits: Limits
     sandbox_id: str  # unique, [a-z0-9-]; use it to name containers/cgroups
     image: str | None = None  # docker image (docker only)
+    tmp: str = ""  # host dir mounted at /tmp inside (default: <runtime>/tmp)
+
+    @property
+    def tmp_dir(self) -> str:
+        return self.tmp or os.path.join(self.host.runtime, "tmp")
+
+
+def agent_owner() -> tuple[int, int] | None:
+    """(uid, gid) agent code runs as in isolated backends: AGENT_UID when the harness is root (so
+    it is never root), else None: the harness's own uid, the only one an unprivileged user has."""
+    return (AGENT_UID, AGENT_UID) if os.geteuid() == 0 else None
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,9 @@ class Capabilities:
     pid_isolated: bool  # cannot see or signal host processes
     memory_limited: bool = False  # memory limit enforced (cgroup or RLIMIT_AS)
     pids_limited: bool = False  # process-count limit enforced (pids cgroup); fork bombs contained
+    unprivileged: bool = False  # agent code runs as a host uid that is not root
+    syscalls_filtered: bool = False  # seccomp: no new user namespaces, no mount calls, ...
+    disk_limited: bool = False  # workspace + /tmp on a quota volume (set by the Sandbox, see volume.py)
 
 
 class Isolation(ABC):
@@ -92,6 +112,7 @@ class Isolation(ABC):
     name: str = "base"
     capabilities: Capabilities = Capabilities(False, False, False, False)
     python: str = "python3"  # interpreter inside, with ipykernel and the ML stack
+    owner: tuple[int, int] | None = None  # uid/gid of agent code on the host, when not the harness's
     search_path: str = "/usr/local/bin:/usr/bin:/bin"  # PATH inside
 
     def __init__(self, spec: IsolationSpec) -> None:
@@ -137,6 +158,10 @@ class Isolation(ABC):
         """Best effort: how many processes of proc's tree the OOM killer has killed so far (the shell
         compares it before/after each command). Backends that cannot tell return 0."""
         return 0
+
+    def sweep(self) -> None:
+        """Before each action: kill processes that escaped their tree between actions (docker: those
+        reparented to the container's init). Process backends keep each tree in its own cgroup."""
 
     def pids_limit_hits(self) -> int:
         """Best effort: how many times a fork failed at the sandbox's process limit so far (compared

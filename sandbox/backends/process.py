@@ -18,6 +18,7 @@ import psutil
 
 from sandbox import cgroups
 from sandbox.backends.base import Isolation, IsolationSpec
+from sandbox.errors import SandboxClosed
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +85,20 @@ class ProcessIsolation(Isolation):
 
     def spawn(self, argv, *, env, cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
               stderr=subprocess.STDOUT) -> subprocess.Popen:
+        return self._spawn_with(argv, env=env, cwd=cwd, stdin=stdin, stdout=stdout, stderr=stderr)
+
+    def _spawn_with(self, argv, *, env, cwd, stdin, stdout, stderr, fds: dict[str, int] | None = None):
+        """Spawn; `fds` maps placeholders in the wrapped argv to fds the child inherits (e.g. seccomp)."""
+        if self._closed:
+            raise SandboxClosed("this sandbox is closed; no process can be started in it")
         host_argv, host_env, host_cwd = self.wrap(list(argv), dict(env), cwd)
+        fds = fds or {}
+        host_argv = [str(fds.get(a, a)) for a in host_argv]
         child = self._cg.new_child() if self._cg else None
         procs_files = cgroups.CgroupSet.procs_files(child) if child else []
         proc = subprocess.Popen(
             host_argv, env=host_env, cwd=host_cwd, stdin=stdin, stdout=stdout, stderr=stderr,
-            start_new_session=True, close_fds=True,
+            start_new_session=True, close_fds=True, pass_fds=tuple(fds.values()),
             preexec_fn=_preexec(procs_files, self._rlimits()),
         )
         if child:

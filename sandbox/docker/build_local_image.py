@@ -23,7 +23,7 @@ import time
 
 HOST_BIND_IMAGE = "mle-suite/hostbind:local"
 IMAGE_KIND_LABEL = "mle-suite.image-kind"  # "host-bind": the backend adds the host binds
-AGENT_UID = 1000
+AGENT_UID = 1500  # sandbox.backends.base.AGENT_UID (this script is stdlib-only, so a copy)
 
 # Mount points and empty dirs; /sbin is a real dir (not a link into the read-only /usr bind) because
 # docker mounts its init binary at /sbin/docker-init.

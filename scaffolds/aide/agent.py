@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from sandbox.errors import SandboxError, SandboxPathError
 from scaffolds.aide import prompts
 from scaffolds.aide.config import AideConfig, load_config
 from scaffolds.aide.journal import Journal, Node
@@ -255,14 +256,12 @@ class _Session:
         node.plan = extract_plan(text) if node.code else text.strip()[:2000]
 
     # ---- execution --------------------------------------------------------------------------
-    def _submission_file(self) -> Path:
-        return Path(self.sandbox.host_paths.submission) / "submission.csv"
+    # The workspace is the agent's: it is only ever read, cleared and written through the sandbox API,
+    # which never follows a link the agent planted (a submission linked to the answers is no submission).
+    SUBMISSION = "submission/submission.csv"
 
     def _clear_submission(self) -> None:
-        folder = Path(self.sandbox.host_paths.submission)
-        folder.mkdir(parents=True, exist_ok=True)
-        for item in folder.iterdir():
-            shutil.rmtree(item) if item.is_dir() and not item.is_symlink() else item.unlink()
+        self.sandbox.clear("submission")
 
     def _execute(self, node: Node) -> None:
         """Run the node's script as a fresh process; record output, errors and its submission."""
@@ -293,14 +292,16 @@ class _Session:
 
     def _check_submission(self, node: Node) -> str:
         """Is there a submission on disk, and is its format valid? Returns a note for the prompts."""
-        path = self._submission_file()
-        node.has_submission = path.is_file()
+        node.has_submission = self.sandbox.exists(self.SUBMISSION)
         if not node.has_submission:
-            return f"Harness check: no submission file was found at {self.sandbox.paths.submission}/submission.csv."
-        dest = self.rd.node_dir(node.id) / "submission.csv"
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, dest)
-        check = self.sandbox.validate("submission/submission.csv")
+            return (f"Harness check: no submission file was found at {self.sandbox.paths.submission}/submission.csv "
+                    "(it must be a regular file; links are not followed).")
+        try:
+            kept = self.sandbox.copy_out(self.SUBMISSION, self.rd.node_dir(node.id) / "submission.csv")
+        except SandboxPathError as exc:  # over the size cap, or replaced since the check
+            node.has_submission = False
+            return f"Harness check: the submission file could not be kept: {exc}"
+        check = self.sandbox.validate_copy(kept)  # the copy kept is the copy checked
         node.submission_valid, node.validation_message = check.valid, check.message
         if not check.valid:
             return f"Harness check: the submission file is not valid: {check.message}"
@@ -377,11 +378,11 @@ class _Session:
         source = self.rd.node_dir(best.id) / "submission.csv"
         if not source.exists():
             return None
-        for dest in (self._submission_file(), self.rd.submission):
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, dest)
+        self.sandbox.copy_in(source, self.SUBMISSION)
+        self.rd.submission.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, self.rd.submission)  # both are the harness's own run-dir files
         atomic_write_text(self.rd.best_solution, best.code)
-        return self._submission_file()
+        return self.rd.submission
 
     def _save(self) -> None:
         self.journal.elapsed_s = self.elapsed()
@@ -391,7 +392,7 @@ class _Session:
     def _finalize(self) -> Path | None:
         try:
             return self._place_best()
-        except OSError as exc:  # a finally-block must not mask the original error
+        except (OSError, SandboxError) as exc:  # a finally-block must not mask the original error
             logger.error("could not place the best submission: %s", exc)
             return None
 

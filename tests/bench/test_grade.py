@@ -199,3 +199,22 @@ def test_broken_leaderboard_is_a_warning_not_a_crash(auc_setup):
     (root / comp.id / "leaderboard.csv").write_text("teamName,score\na,not-a-number\n")
     report = grade_submission(comp, _sub(tmp, IDS, 0.5), root)
     assert report.score == 0.5 and report.gold_threshold is None and "unreadable leaderboard" in report.warnings[0]
+
+
+def test_a_submission_linked_to_the_answers_is_never_graded(auc_setup):
+    """Agent-written files are hostile: a link (at the file or at its directory) to the private answers
+    is refused, so the answers can never score as a submission."""
+    from bench.validate import answers_path
+
+    comp, root, tmp = auc_setup
+    answers = answers_path(comp, root)
+    ws = tmp / "ws"
+    (ws / "submission").mkdir(parents=True)
+    (ws / "submission" / "submission.csv").symlink_to(answers)
+    report = grade_submission(comp, ws / "submission" / "submission.csv", root, trusted_root=ws)
+    assert report.score is None and not report.submission_exists and "symbolic link" in report.message
+    (ws / "submission" / "submission.csv").unlink()
+    (ws / "submission").rmdir()
+    (ws / "submission").symlink_to(answers.parent)
+    report = grade_submission(comp, ws / "submission" / answers.name, root)
+    assert report.score is None and not report.submission_exists and "symbolic link" in report.message

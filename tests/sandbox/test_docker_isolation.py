@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.backends.base import INSIDE_VENV, IsolationSpec, SandboxPaths
+from sandbox.backends.base import INSIDE_VENV, IsolationSpec, SandboxPaths, agent_owner
 from sandbox.config import Limits
 from sandbox.errors import SandboxUnavailable
 
@@ -50,9 +50,10 @@ def make_iso(tmp_path, client):
     def make(**limits) -> dk.DockerIsolation:
         n = len(made)
         ws, data, rt = tmp_path / f"ws{n}", tmp_path / f"data{n}", tmp_path / f"rt{n}"
-        for d in (ws / "working", data, rt / "tmp"):
+        for d in (ws / "working", data, rt / "tmp", rt / "kernels"):
             d.mkdir(parents=True)
         (data / "train.csv").write_text("id,y\n1,2\n")
+        _give_to_agent(ws, ws / "working", rt / "tmp")
         lim = Limits(**{"memory_mb": 256, "max_pids": 64, **limits})
         spec = IsolationSpec(SandboxPaths.under(ws, data, rt), lim, f"t{uuid.uuid4().hex[:10]}")
         iso = dk.DockerIsolation(spec)
@@ -63,6 +64,14 @@ def make_iso(tmp_path, client):
     yield make
     for iso in made:
         iso.close()
+
+
+def _give_to_agent(*dirs: Path) -> None:
+    """As the sandbox does: agent code runs as AGENT_UID (when we are root) and owns its dirs."""
+    owner = agent_owner()
+    for d in dirs:
+        if owner:
+            os.chown(d, *owner)
 
 
 def run(iso, cmd: str, timeout: float = 60) -> tuple[int, str]:
@@ -121,7 +130,7 @@ def test_limits_apply_inside(make_iso):
 def test_kill_tree_kills_inside_descendants(make_iso, client, monkeypatch, discovery):
     iso = make_iso()
     if discovery == "pid_namespace":  # as on hosts where the container's cgroup is not visible
-        monkeypatch.setattr(iso, "_cgroup_file", lambda *a: None)
+        monkeypatch.setattr(dk.isolation.ContainerProcs, "snapshot", _snapshot_by_namespace)
     env = {"PATH": iso.search_path}
     proc = iso.spawn(["sh", "-c", "(sleep 1001 &); setsid sleep 1002 & sleep 1003"], env=env, cwd="/home")
     other = iso.spawn(["sleep", "1004"], env=env, cwd="/home")  # a different tree: must survive
@@ -135,6 +144,12 @@ def test_kill_tree_kills_inside_descendants(make_iso, client, monkeypatch, disco
     assert "sleep 1004" in left and proc.poll() is not None
     iso.kill_tree(other)
     assert "sleep 1004" not in inside_commands(client, iso)
+
+
+def _snapshot_by_namespace(self):
+    from sandbox.backends.docker.procs import pid_namespace, stat_of
+
+    return {p: s for p in self._pids_by_namespace() if pid_namespace(p) == self._ns and (s := stat_of(p))}
 
 
 def test_kill_right_after_spawn_catches_the_late_starting_process(make_iso, client):
@@ -152,7 +167,7 @@ def test_kill_tree_fallback_through_exec(make_iso, client, monkeypatch):
     """When the host cannot see the container's processes (remote/rootless daemon) killing goes
     through `docker exec` by the tree's marker."""
     iso = make_iso()
-    monkeypatch.setattr(iso, "_container_pids", lambda: None)
+    monkeypatch.setattr(iso._procs_view, "visible", False)
     proc = iso.spawn(["sh", "-c", "setsid sleep 1011 & sleep 1012"], env={"PATH": iso.search_path}, cwd="/home")
     deadline = time.monotonic() + 10
     while "sleep 1011" not in inside_commands(client, iso):
@@ -220,7 +235,7 @@ HARNESS = textwrap.dedent("""
 
 
 def test_harness_killed_with_sigkill_leaves_no_container(tmp_path, client):
-    for d in ("ws", "data", "rt/tmp"):
+    for d in ("ws", "data", "rt/tmp", "rt/kernels"):
         (tmp_path / d).mkdir(parents=True)
     harness = subprocess.Popen([sys.executable, "-c", HARNESS, str(tmp_path), f"k{uuid.uuid4().hex[:8]}"],
                                stdout=subprocess.PIPE, text=True)
@@ -237,7 +252,7 @@ def test_harness_killed_with_sigkill_leaves_no_container(tmp_path, client):
 
 def test_reaper_removes_orphans_of_dead_owners_only(make_iso, client):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead_start = dk._process_start(dead.pid)
+    dead_start = dk.process_start(dead.pid)
     dead.wait()
     labels = {dk.LABEL_SANDBOX: "orphan", dk.LABEL_OWNER_PID: str(dead.pid),
               dk.LABEL_OWNER_START: f"{dead_start:.2f}", dk.LABEL_OWNER_HOST: __import__("socket").gethostname()}
@@ -246,7 +261,7 @@ def test_reaper_removes_orphans_of_dead_owners_only(make_iso, client):
     # A container that would outlive its owner: no stdin link, not auto-removed (like a daemon restart).
     orphan = client.api.create_container(image, ["sleep", "1000"], labels=labels, host_config=hc)["Id"]
     alive = dict(labels, **{dk.LABEL_SANDBOX: "alive", dk.LABEL_OWNER_PID: str(os.getpid()),
-                            dk.LABEL_OWNER_START: f"{dk._process_start(os.getpid()):.2f}"})
+                            dk.LABEL_OWNER_START: f"{dk.process_start(os.getpid()):.2f}"})
     kept = client.api.create_container(image, ["sleep", "1000"], labels=alive, host_config=hc)["Id"]
     try:
         make_iso()  # every start reaps
@@ -330,10 +345,10 @@ def test_host_bind_maps_the_venv_and_refuses_a_python_under_sandbox_paths(client
     path; a Python installation under a sandbox path cannot be, so it is refused with a way out."""
     if not dk.choose_image(client, None).host_bind:
         pytest.skip("the default image here is not host-bind")
-    monkeypatch.setattr(dk.os.path, "realpath", lambda p: p)
+    monkeypatch.setattr(os.path, "realpath", lambda p: p)
     monkeypatch.setattr(sys, "prefix", "/tmp/checkout/.venv")
     monkeypatch.setattr(sys, "executable", "/tmp/checkout/.venv/bin/python")
-    assert dk._host_bind_mounts()["/tmp/checkout/.venv"] == {"bind": INSIDE_VENV, "mode": "ro"}
+    assert dk.host_bind_mounts()["/tmp/checkout/.venv"] == {"bind": INSIDE_VENV, "mode": "ro"}
     monkeypatch.setattr(sys, "base_prefix", "/home/someone/python")
     monkeypatch.setattr(sys, "executable", "/home/someone/python/bin/python3")
     ok, why = dk.DockerIsolation.available()

@@ -47,6 +47,7 @@ def test_leftovers_of_a_killed_harness_are_reaped(backend, data_dir, tmp_path):
         f"sb = open_sandbox(SandboxConfig(data_dir=Path({str(data_dir)!r}), workspace=Path({str(tmp_path / 'w1')!r}),"
         f" backend={backend!r}))\n"
         "sb.shell.run('sleep 300 &')\n"
+        "sb.write_file('working/kept.txt', 'agent work')\n"
         "print(sb.sandbox_id, sb.host_paths.runtime, flush=True)\ntime.sleep(300)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
@@ -58,5 +59,7 @@ def test_leftovers_of_a_killed_harness_are_reaped(backend, data_dir, tmp_path):
 
     open_sandbox(SandboxConfig(data_dir=data_dir, workspace=tmp_path / "w2", backend=backend)).close()
     assert not Path(runtime).exists()
+    # The dead harness's workspace (on a quota volume when root) was recovered, not lost.
+    assert (tmp_path / "w1" / "working" / "kept.txt").read_text() == "agent work"
     if cgroups.usable() and backend != "docker":
         assert cgroups.PREFIX + sandbox_id not in {g.name for g in cgroups.leftover_groups()}

@@ -199,3 +199,38 @@ def test_gpus_limit_sets_visible_devices(open_sb, backend):
         assert backend == "docker" and "GPU" in str(exc)
         return
     assert sb.shell.run("echo $CUDA_VISIBLE_DEVICES").output.strip() == "0,1"
+
+
+def test_every_entry_point_raises_sandbox_closed_after_close(sb, tmp_path):
+    from sandbox import SandboxClosed
+
+    sb.write_file("code/s.py", "print(1)")
+    sb.close()
+    calls = [lambda: sb.shell.run("echo x"), lambda: sb.shell.start_background("sleep 1"),
+             lambda: sb.shell.poll("job-1"), lambda: sb.kernel.execute("1"), lambda: sb.kernel.restart(),
+             lambda: sb.run_script("code/s.py"), lambda: sb.read_file("code/s.py"),
+             lambda: sb.write_file("code/t.py", "x"), lambda: sb.list_files("code"),
+             lambda: sb.copy_out("code/s.py", tmp_path / "c.py"), lambda: sb.copy_in(tmp_path, "code/u.py"),
+             lambda: sb.clear("submission"), lambda: sb.exists("code/s.py"), lambda: sb.validate(),
+             lambda: sb.isolation]
+    for call in calls:
+        with pytest.raises(SandboxClosed):
+            call()
+
+
+def test_validate_reports_instead_of_raising(sb):
+    assert "outside the sandbox" in sb.validate("/etc/passwd").message
+    assert "not found" in sb.validate("submission/none.csv").message or "no such" in sb.validate(
+        "submission/none.csv").message
+    sb.shell.run(f"ln -s /etc/passwd {sb.paths.submission}/submission.csv")
+    result = sb.validate()
+    assert not result.valid and "symbolic link" in result.message
+
+
+def test_read_file_is_capped(sb):
+    from sandbox import FileTooLarge
+
+    sb.shell.run(f"head -c 3000 /dev/zero > {sb.paths.working}/big.bin")
+    assert len(sb.read_file("working/big.bin", max_bytes=3000)) == 3000
+    with pytest.raises(FileTooLarge):
+        sb.read_file("working/big.bin", max_bytes=2999)

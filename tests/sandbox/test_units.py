@@ -13,7 +13,8 @@ from sandbox import SandboxConfig, SandboxError, SandboxPathError, SandboxUnavai
 from sandbox.backends import select_backend
 from sandbox.backends.base import MLEBENCH_PATHS, SandboxPaths
 from sandbox.results import CaptureBuffer
-from sandbox.workspace import PathResolver, create_workspace, list_dir, read_text, write_text
+from sandbox import safefs
+from sandbox.workspace import Located, PathResolver, create_workspace
 
 
 @given(st.text(), st.integers(min_value=80, max_value=5000))
@@ -49,35 +50,44 @@ def resolver(tmp_path: Path) -> PathResolver:
     return PathResolver(host, MLEBENCH_PATHS)
 
 
-@pytest.mark.parametrize("bad", ["../x", "working/../../x", "/etc/passwd", "working/out/answers.csv",
-                                 "working/up/private/answers.csv", "/home/../etc/passwd", "", "a\x00b"])
-def test_resolver_refuses_escapes(resolver, bad):
+@pytest.mark.parametrize("bad", ["../x", "working/../../x", "/etc/passwd", "/home/../etc/passwd", "", "a\x00b"])
+def test_resolver_refuses_escapes_by_name(resolver, bad):
     with pytest.raises(SandboxPathError):
-        resolver.resolve(bad)
+        resolver.locate(bad)
+
+
+@pytest.mark.parametrize("linked", ["working/out/answers.csv", "working/up/private/answers.csv",
+                                    "working/inside_abs", "working/out"])
+def test_links_are_never_followed(resolver, linked):
+    loc = resolver.locate(linked)
+    with pytest.raises(SandboxPathError, match="link"):
+        safefs.read_bytes(loc.root, loc.rel)
 
 
 def test_resolver_maps_inside_and_relative_paths(resolver):
-    assert resolver.resolve("/home/submission/s.csv") == resolver.ws / "submission" / "s.csv"
-    assert resolver.resolve("data/train.csv") == resolver.data / "train.csv"
-    assert resolver.resolve("/home/data/train.csv") == resolver.data / "train.csv"
-    assert resolver.resolve("working/inside_abs") == resolver.data / "train.csv"  # link followed, translated
-    assert read_text(resolver, "working/inside_abs") == "a,b\n"
-
-
-def test_files_read_write_list(resolver):
-    write_text(resolver, "code/new/x.py", "print(1)")
-    assert read_text(resolver, "/home/code/new/x.py") == "print(1)"
-    assert list_dir(resolver, "code") == ["new/"]
-    assert "data/" in list_dir(resolver, ".")
+    assert resolver.locate("/home/submission/s.csv") == Located(resolver.ws, "submission/s.csv", False)
+    assert resolver.locate("data/train.csv") == Located(resolver.data, "train.csv", True)
+    assert resolver.locate("/home/data/train.csv") == Located(resolver.data, "train.csv", True)
+    assert resolver.locate(str(resolver.ws / "code" / "x.py")).rel == "code/x.py"
     with pytest.raises(SandboxPathError, match="read-only"):
-        write_text(resolver, "data/train.csv", "x")
-    with pytest.raises(SandboxPathError, match="no such file"):
-        read_text(resolver, "code/missing.py")
+        resolver.writable("data/train.csv")
 
 
 def test_unknown_backend_is_a_clear_error():
     with pytest.raises(SandboxUnavailable, match="choose one of"):
         select_backend("firecracker")
+
+
+def test_auto_never_falls_back_to_local(monkeypatch):
+    """Without docker and bwrap, `auto` refuses and says how to install one or to ask for local."""
+    from sandbox import backends
+
+    monkeypatch.setattr(backends, "probe", lambda name: (name == "local", "missing here"))
+    with pytest.raises(SandboxUnavailable) as err:
+        select_backend("auto")
+    msg = str(err.value)
+    assert "setup_system.sh" in msg and "apt-get install bubblewrap" in msg and "--sandbox local" in msg
+    assert select_backend("local").name == "local"  # asked for explicitly, it still works
 
 
 def test_secret_env_refused(tmp_path):
