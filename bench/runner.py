@@ -32,7 +32,7 @@ from bench.registry import get_competition
 from bench.task import TaskPaths, build_task
 from bench.validate import make_validator
 from sandbox import Limits, Sandbox, SandboxConfig, open_sandbox
-from sandbox.errors import WallTimeExceeded
+from sandbox.errors import SandboxError, WallTimeExceeded
 from scaffolds.core.agent import AgentOptions, AgentResult, AgentStop, get_agent_class
 from scaffolds.core.llm import LLM, Budget
 from scaffolds.core.rundir import RunDir, atomic_write_json, new_run_name, read_json
@@ -262,7 +262,7 @@ def _copy_submission(sandbox: Sandbox, rd: RunDir) -> Path:
     dest.unlink(missing_ok=True)
     try:
         sandbox.copy_out(f"{sandbox.paths.submission}/submission.csv", dest)
-    except Exception as exc:  # noqa: BLE001 - a missing or refused file is simply "no submission"
+    except (SandboxError, OSError) as exc:  # a missing or refused file is simply "no submission"
         log.info("no submission copied: %s", exc)
     return dest
 

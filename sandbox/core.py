@@ -10,11 +10,10 @@ import logging
 import os
 import re
 import shutil
-import stat
 import subprocess
 import time
 import uuid
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from sandbox import safefs, volume
 from sandbox.backends import select_backend
@@ -269,36 +268,6 @@ class Sandbox:
         folder.mkdir(parents=True, mode=0o700)
         name = loc.rel.rsplit("/", 1)[-1] or "submission.csv"
         return safefs.copy_out(loc.root, loc.rel, folder / name)
-
-    def copy_out(self, path: str, dest: Path, max_bytes: int = 4 << 30) -> Path:
-        """Copy a regular file of the workspace to the host path `dest`, never following a link.
-
-        Raises:
-            SandboxPathError: the path is outside the workspace, a component is a link or not a
-                directory, the file is not a regular file, or it is larger than `max_bytes`.
-        """
-        self._check_open()
-        host = self._files.resolve(path)
-        rel = PurePosixPath(self._files.to_relative(host))
-        fd = os.open(self._files.ws, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        try:
-            for part in rel.parts[:-1]:
-                nxt = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-                os.close(fd)
-                fd = nxt
-            src = os.open(rel.name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
-        except OSError as exc:
-            raise SandboxPathError(f"cannot copy {path!r} out of the sandbox: {exc.strerror}") from None
-        finally:
-            os.close(fd)
-        with os.fdopen(src, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-                raise SandboxPathError(f"{path!r} is not a regular file of at most {max_bytes} bytes")
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            with open(dest, "wb") as out:
-                shutil.copyfileobj(handle, out)
-        return dest
 
     # -- lifecycle --------------------------------------------------------------------------------------
     def close(self) -> None:

@@ -159,7 +159,7 @@ class Isolation(ABC):
         compares it before/after each command). Backends that cannot tell return 0."""
         return 0
 
-    def sweep(self) -> None:
+    def sweep(self) -> None:  # noqa: B027 - an optional hook: only docker needs a sweep
         """Before each action: kill processes that escaped their tree between actions (docker: those
         reparented to the container's init). Process backends keep each tree in its own cgroup."""
 

@@ -379,8 +379,7 @@ class Session:
         if size is not None and size > self.cfg.actions.copy_max_bytes:
             entry["note"] = "larger than actions.copy_max_bytes; not copied"
             return entry
-        try:
-            # TODO(sandbox copy_out): use sandbox.copy_out(inside_path, host_dest) once it is on this branch.
+        try:  # text only: the copies are for reading the trajectory; binary files are noted, not kept
             content = self.sandbox.read_file(path)
         except SandboxError as exc:
             entry["note"] = f"not copied: {exc}"
@@ -418,16 +417,13 @@ class Session:
 
     def _copy_out_submission(self) -> Path | None:
         dest = self.rd / "submission" / "submission.csv"
+        dest.unlink(missing_ok=True)
         try:
-            # TODO(sandbox copy_out): use sandbox.copy_out once it is on this branch.
-            content = self.sandbox.read_file(SUBMISSION)
+            return self.sandbox.copy_out(SUBMISSION, dest)
         except SandboxClosed:
             raise
-        except SandboxError:
-            dest.unlink(missing_ok=True)
+        except (SandboxError, OSError):
             return None
-        atomic_write_text(dest, content)
-        return dest
 
     def _copy_out_code(self) -> None:
         """Text files the agent wrote (code, notes), as MLE-bench copied the workspace to its code dir."""

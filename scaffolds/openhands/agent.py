@@ -412,11 +412,7 @@ class _Session:
                                   "mode": self.mode, "run_dir": str(self.rd)})
 
     def _copy_submission(self) -> Path:
-        # TODO: sandbox.copy_out(inside, dest) once the sandbox-hardening branch lands (binary-safe).
-        dest = self.rd / "submission" / "submission.csv"
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(dest, self.sandbox.read_file(self._submission_inside()))
-        return dest
+        return self.sandbox.copy_out(self._submission_inside(), self.rd / "submission" / "submission.csv")
 
 
 @dataclass

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import stat
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sandbox import truncate_middle
+from sandbox.errors import SandboxError
 from scaffolds.openhands.editor import Editor, EditorError
 
 if TYPE_CHECKING:
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CTRL_C = ("C-c", "c-c", "^C", "\x03", "ctrl-c", "ctrl+c")
 MIN_TIMEOUT_S = 1.0
+IMAGE_LIMIT = 50 * 1024 * 1024  # a displayed figure is never near this; a planted giant file is not copied
 
 # Runs once in each new kernel: every display of a matplotlib figure (plt.show(), the inline backend's
 # end-of-cell flush, display(fig), a figure as a cell's value) goes through the display formatter, so a
@@ -189,12 +189,11 @@ class Runtime:
     def _save_images(self, cell: CellResult, step: int) -> list[str]:
         saved = []
         for i, source in enumerate(cell.images, 1):
-            data = _read_regular_file(Path(source))
-            if data is None:
-                continue
-            self.images_dir.mkdir(parents=True, exist_ok=True)
             name = f"step-{step:04d}-{i}.png"
-            (self.images_dir / name).write_bytes(data)
+            try:  # the kernel's PNGs sit in the agent-writable logs/: copied out without following links
+                self.sandbox.copy_out(f"logs/images/{Path(source).name}", self.images_dir / name, IMAGE_LIMIT)
+            except (SandboxError, OSError):
+                continue
             saved.append(f"images/{name}")
         return saved
 
@@ -228,20 +227,6 @@ class Runtime:
 
     def _cut(self, text: str) -> str:
         return truncate_middle(text, self.cfg.max_observation_chars)
-
-
-def _read_regular_file(path: Path) -> bytes | None:
-    """The bytes of a harness-written image under the workspace's logs/ (agent-writable): opened
-    without following links and only if it is a regular file.
-    TODO: use sandbox.copy_out once the sandbox-hardening branch lands."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return None
-        return handle.read(50 * 1024 * 1024)
 
 
 def _png_size(path: Path) -> str:
