@@ -4,6 +4,7 @@ entry-point file (see conftest.py), not by monkeypatching the registry."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -59,6 +60,16 @@ class Crasher:
         raise RuntimeError("agent bug")
 
 
+class Sleeper:
+    """Never finishes on its own: only a stop (or the wall clock) ends it."""
+
+    name = "grid-sleeper"
+
+    def run(self, task, sandbox, llm, run_dir: Path) -> AgentResult:
+        while True:
+            sandbox.shell.run("sleep 1", timeout=30)
+
+
 class GpuProbe:
     """Notes the GPUs its sandbox sees and when, holds them a moment, submits the sample."""
 
@@ -93,4 +104,19 @@ class Improver:
         return AgentResult("submitted", "improved once", steps=2)
 
 
-AGENTS = {cls.name: f"{__name__}:{cls.__name__}" for cls in (OneShot, Sampler, Crasher, GpuProbe, Improver)}
+class DiesOnce:
+    """Its first attempt kills its own process (as a lost node or an OOM kill would); the next one submits."""
+
+    name = "grid-dies-once"
+
+    def run(self, task, sandbox, llm, run_dir: Path) -> AgentResult:
+        marker = run_dir / "died-once"
+        if not marker.exists():
+            marker.write_text("x")
+            os._exit(17)
+        _run(sandbox, SAMPLE)
+        return AgentResult("submitted", "second life", steps=1)
+
+
+AGENTS = {cls.name: f"{__name__}:{cls.__name__}"
+          for cls in (OneShot, Sampler, Crasher, Sleeper, GpuProbe, Improver, DiesOnce)}
