@@ -29,9 +29,10 @@ from scaffolds.core.llm.models import configure_tiktoken_cache
 WORKER_LOG = "worker.log"
 STOP_GRACE_S = 30.0  # a stopped run gets this long to close its sandbox and write its record
 LOG_TAIL_BYTES = 4000
-# Modules every pool worker needs, imported once in the fork server instead of once per run
-# (litellm alone takes seconds to import).
-PRELOAD = ["bench.worker", "litellm"]
+# Modules every run imports, imported once in the fork server instead of once per run (litellm alone
+# takes seconds); names that fail to import are skipped by multiprocessing.
+PRELOAD = ["bench.worker", "bench.grade", "bench.validate", "sandbox", "litellm", "litellm.proxy._types", "pandas",
+           "jupyter_client", "zmq", "tornado", "httpcore", "h11", "tenacity"]
 
 
 @dataclass(frozen=True)

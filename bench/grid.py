@@ -29,7 +29,8 @@ from bench.hardware import Hardware
 from bench.runner import RunSpec, _code_version
 from scaffolds.core.rundir import atomic_write_json
 
-_PER_RUN_FIELDS = ("agent", "competition", "seed", "out_dir", "run_dir", "resume", "api_base")
+# Per-run, or where things are rather than what is run: a rerun may change these.
+_PER_RUN_FIELDS = ("agent", "competition", "seed", "out_dir", "run_dir", "resume", "api_base", "data_dir")
 
 
 class Status(str, Enum):
@@ -105,26 +106,34 @@ def _differences(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> 
     return out
 
 
+def check_group(grid: Grid, group_dir: Path) -> dict[str, Any] | None:
+    """The existing `group.json` when it holds this grid, None when there is none; GroupError when it
+    holds another grid (checked before anything expensive starts)."""
+    if not (Path(group_dir) / GROUP_FILE).is_file():
+        return None
+    data = read_group(group_dir)
+    diff = _differences(data["grid"], grid.settings())
+    if diff:
+        raise GroupError(f"{group_dir} holds a group made with other settings ({'; '.join(diff)}); run the "
+                         "same command as before to continue it, or pass another --out for a new group")
+    return data
+
+
 def write_group(grid: Grid, group_dir: Path, competitions: dict[str, dict[str, Any]], hardware: Hardware,
                 executor: dict[str, Any]) -> dict[str, Any]:
     """Create `group.json`, or check the grid against it and add this invocation (GroupError on a mismatch)."""
     group_dir = Path(group_dir)
-    settings = grid.settings()
     invocation = {"started_at": _now(), "code_version": _code_version(), "hardware": hardware.to_dict(),
                   "executor": executor, "command": " ".join(sys.argv), "pid": os.getpid()}
-    if (group_dir / GROUP_FILE).is_file():
-        data = read_group(group_dir)
-        diff = _differences(data["grid"], settings)
-        if diff:
-            raise GroupError(f"{group_dir} holds a group made with other settings ({'; '.join(diff)}); run the "
-                             "same command as before to continue it, or pass another --out for a new group")
+    data = check_group(grid, group_dir)
+    if data is not None:
         data["invocations"].append(invocation)
     else:
         group_dir.mkdir(parents=True, exist_ok=True)
         runs = [{"dir": run_name(*xs), "agent": xs[0], "model": xs[1], "competition": xs[2], "seed": xs[3]}
                 for xs in grid.coordinates()]
         data = {"schema_version": GROUP_SCHEMA_VERSION, "created_at": invocation["started_at"],
-                "code_version": invocation["code_version"], "grid": settings, "competitions": competitions,
+                "code_version": invocation["code_version"], "grid": grid.settings(), "competitions": competitions,
                 "runs": runs, "invocations": [invocation]}
     atomic_write_json(group_dir / GROUP_FILE, data)
     return data

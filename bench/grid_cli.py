@@ -23,7 +23,7 @@ from rich.console import Console
 from bench.competition import Competition
 from bench.data import default_data_dir
 from bench.executors import Executor, LocalPool, RayExecutor
-from bench.grid import Grid, Status, run_grid, write_group
+from bench.grid import Grid, Status, check_group, run_grid, write_group
 from bench.group import GroupError
 from bench.hardware import Hardware, default_workers, detect
 from bench.progress import GridProgress
@@ -189,9 +189,10 @@ def make_executor(args: argparse.Namespace, grid: Grid, hw: Hardware) -> Executo
 
 def run_grid_command(args: argparse.Namespace, console: Console) -> int:
     grid = build_grid(args)
+    group_dir = Path(args.out)
+    check_group(grid, group_dir)
     facts = check_and_prepare(grid, console)
     hw = detect(args.gpu_ids)
-    group_dir = Path(args.out)
     executor = make_executor(args, grid, hw)
     servers: list[LocalServer] = []
     try:

@@ -65,7 +65,7 @@ def run_in_group(spec: RunSpec) -> int:
                     raise
                 time.sleep(1.0)
     except RunError as exc:
-        print(f"run could not start: {exc}", file=sys.stderr, flush=True)
+        log.error("run could not start: %s", exc)
         return EXIT_NOT_STARTED
 
 
