@@ -203,7 +203,7 @@ def run_grid_command(args: argparse.Namespace, console: Console) -> int:
         slots = executor.free_slots()
         console.print(f"grid: {len(grid.agents)} agent(s) x {len(grid.models)} model(s) x {len(grid.competitions)} "
                       f"competition(s) x {len(grid.seeds)} seed(s) = {total} runs in {group_dir} "
-                      f"({executor.kind}, {slots} at once)", highlight=False)
+                      f"({executor.kind}, {slots} at once)", highlight=False, soft_wrap=True)
         with GridProgress(total, slots, console) as progress:
             result = run_grid(grid, group_dir, executor, progress)
     finally:

@@ -100,7 +100,7 @@ class GridProgress:
         if self._live is not None:
             self._live.__exit__(None, None, None)
             self._live = None
-        self.console.print(f"grid: {self.tally.summary()}")
+        self.console.print(f"grid: {self.tally.summary()}", highlight=False, soft_wrap=True)
 
     # ---- bench.grid.Progress -----------------------------------------------------------------------
     def initial(self, spec: RunSpec, status: Status) -> None:

@@ -93,8 +93,11 @@ def cost_vs_medals(summaries: list[Summary], out_dir: Path, many_groups: bool) -
     return _save(fig, out_dir, "cost_vs_medals")
 
 
+MAX_PANELS = 12  # score over time: one panel per competition, the first ones in name order
+
+
 def score_over_time(groups: list[GroupData], timelines: dict[Path, list[Point]], out_dir: Path) -> list[Path]:
-    comps = sorted({r.competition for g in groups for r in g.rows if timelines.get(r.dir)})
+    comps = sorted({r.competition for g in groups for r in g.rows if timelines.get(r.dir)})[:MAX_PANELS]
     if not comps:
         return []
     fig = Figure(figsize=(7, 3.2 * len(comps)))
