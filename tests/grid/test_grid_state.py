@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bench import runner
-from bench.cli import build_parser
+from bench.cli import build_parser, main as bench_main
 from bench.grid import Grid, Status, classify, set_aside_unfinished, settle, write_group
-from bench.grid_cli import build_grid, is_grid
+from bench.grid_cli import build_grid, is_grid, shared_server_models
 from bench.group import RECORD_FILE, GroupError, read_attempts, run_name
 from bench.executors import Ended
 from bench.hardware import Gpu, Hardware, default_workers
@@ -111,3 +112,21 @@ def test_grid_flags_build_the_grid_and_plain_flags_stay_a_single_run():
     with pytest.raises(ValueError, match="without an entry in mle-suite"):
         build_grid(_args("--split", "lite", "--model", "m"))
     assert build_grid(_args("--split", "offline", "--model", "m")).competitions[0].endswith("-offline")
+
+
+def test_one_embedded_model_server_serves_every_run_that_names_only_that_model(tmp_path):
+    local = grid(models=("local-0.5b", "openai/m2"), template=RunSpec(agent="", competition=""))
+    assert shared_server_models(local) == ["local-0.5b"]
+    served = replace(local, api_bases=(("local-0.5b", "http://127.0.0.1:5/v1"),))
+    by_model = {s.model_map["main"]: s.api_base for s in served.specs(tmp_path)}
+    assert by_model == {"local-0.5b": "http://127.0.0.1:5/v1", "openai/m2": None}
+    # A run that also names another model (or an API base of its own) cannot share it.
+    assert shared_server_models(grid(models=("local-0.5b",))) == []  # feedback=f
+    given = RunSpec(agent="", competition="", api_base="http://127.0.0.1:7/v1")
+    assert shared_server_models(grid(models=("local",), template=given)) == []
+
+
+def test_a_bad_grid_stops_before_anything_runs_with_one_clear_message(tmp_path, capsys):
+    out = tmp_path / "g"
+    assert bench_main(["run", "--agents", "nope", "--comps", "titanic-offline", "--model", "m", "--out", str(out)]) == 2
+    assert "unknown agent 'nope'" in capsys.readouterr().out and not out.exists()
