@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip 'setuptools>=77'
-	$(PY) -m pip install --quiet -e '.[agent,local,test]'
+	$(PY) -m pip install --quiet -e '.[agent,local,test,ray]'
 	touch $@
 
 install: $(VENV)/.installed

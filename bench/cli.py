@@ -9,7 +9,9 @@ import time
 from pathlib import Path
 
 from bench.grade_cli import add_grade_commands
-from bench.run_cli import add_run_arguments, cmd_run
+from bench.grid_cli import add_grid_arguments, cmd_run_or_grid
+from bench.reporting.cli import add_report_command
+from bench.run_cli import add_run_arguments
 
 logger = logging.getLogger(__name__)
 
@@ -144,9 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_grade_commands(sub)
 
-    p = sub.add_parser("run", help="run one agent on one competition, grade it, write record.json")
+    p = sub.add_parser("run", help="run one agent on one competition (or a grid of runs), grade, write record.json")
     add_run_arguments(p, agent_flag=True)
-    p.set_defaults(func=cmd_run)
+    add_grid_arguments(p)
+    p.set_defaults(func=cmd_run_or_grid)
+
+    add_report_command(sub)
     return parser
 
 

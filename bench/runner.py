@@ -29,6 +29,7 @@ from bench.competition import Competition
 from bench.data import competition_paths, default_data_dir, is_prepared, prepare, prepare_command
 from bench.grade import grade_submission
 from bench.registry import get_competition
+from bench.snapshots import snapshots_every
 from bench.task import TaskPaths, build_task
 from bench.validate import make_validator
 from sandbox import Limits, Sandbox, SandboxConfig, open_sandbox
@@ -52,6 +53,10 @@ class RunError(Exception):
     """A run could not start (bad spec, unknown agent, data not prepared, run dir busy): one clear line."""
 
 
+class RunBusy(RunError):
+    """Another process holds the run directory (e.g. a worker of a killed grid still closing its run)."""
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """Everything that defines one episode. Frozen and picklable, so a pool or Ray can ship it."""
@@ -70,6 +75,7 @@ class RunSpec:
     run_dir: str | None = None  # a fixed run directory (grids, resume); None: a fresh one under out_dir
     obfuscated: bool = False
     resume: bool = False
+    snapshot_every_s: float | None = None  # copy the agent's submission this often (score over time)
 
     @property
     def model_map(self) -> dict[str, str]:
@@ -190,7 +196,7 @@ def _locked(root: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RunError(f"{root} is in use by another process; wait for it or kill it first") from None
+            raise RunBusy(f"{root} is in use by another process; wait for it or kill it first") from None
         yield
 
 
@@ -318,7 +324,8 @@ def _run_in(spec: RunSpec, comp: Competition, data_dir: Path, public: Path, rd: 
             task = build_task(comp, data_dir, limits, obfuscated=spec.obfuscated, paths=task_paths(sandbox))
             task.save(rd.task)
             llm = getattr(agent, "main_llm", None) or make_llm(spec.model_map.get(MAIN_ROLE, DEFAULT_MODEL))
-            result = _play(agent, spec, sandbox, task, llm, rd)
+            with snapshots_every(sandbox, rd.root, spec.snapshot_every_s):
+                result = _play(agent, spec, sandbox, task, llm, rd)
             submission = _copy_submission(sandbox, rd)
         # Graded after the sandbox is closed: no agent process is left to touch what is graded.
         record.grade = _grade(comp, submission, data_dir)

@@ -10,6 +10,8 @@ command -v curl >/dev/null || need+=(curl)  # validate_submission.sh inside the 
 command -v dockerd >/dev/null || need+=(docker.io)
 command -v busybox >/dev/null || need+=(busybox-static)
 command -v g++ >/dev/null || need+=(build-essential)  # llama-cpp-python builds from source
+command -v unshare >/dev/null || need+=(util-linux)  # Ray tests run in a loopback-only network namespace
+command -v ip >/dev/null || need+=(iproute2)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup_system: missing ${need[*]}; run as root: sudo bash scripts/setup_system.sh" >&2
