@@ -26,7 +26,7 @@ from bench.executors import Ended, Executor
 from bench.group import (GROUP_FILE, GROUP_SCHEMA_VERSION, PREVIOUS_DIR, RECORD_FILE, GroupError, append_attempt,
                          read_attempts, read_group, read_record, run_name)
 from bench.hardware import Hardware
-from bench.runner import RunSpec, _code_version
+from bench.runner import RunSpec, code_version
 from scaffolds.core.rundir import atomic_write_json
 
 # Per-run, or where things are rather than what is run: a rerun may change these.
@@ -123,7 +123,7 @@ def write_group(grid: Grid, group_dir: Path, competitions: dict[str, dict[str, A
                 executor: dict[str, Any]) -> dict[str, Any]:
     """Create `group.json`, or check the grid against it and add this invocation (GroupError on a mismatch)."""
     group_dir = Path(group_dir)
-    invocation = {"started_at": _now(), "code_version": _code_version(), "hardware": hardware.to_dict(),
+    invocation = {"started_at": _now(), "code_version": code_version(), "hardware": hardware.to_dict(),
                   "executor": executor, "command": " ".join(sys.argv), "pid": os.getpid()}
     data = check_group(grid, group_dir)
     if data is not None:

@@ -171,7 +171,8 @@ def task_paths(sandbox: Sandbox) -> TaskPaths:
                      validate_script=f"{p.home}/validate_submission.sh")
 
 
-def _code_version() -> str:
+def code_version() -> str:
+    """`git describe` of this checkout (recorded with every run and group), or "unknown"."""
     try:
         out = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=Path(__file__).parent,
                              capture_output=True, text=True, timeout=5)
@@ -308,7 +309,7 @@ def _run_in(spec: RunSpec, comp: Competition, data_dir: Path, public: Path, rd: 
     make_llm = LLMFactory(spec.api_base, budget, rd.llm_log)
     record = RunRecord(spec=spec.to_dict(), run_dir=str(rd.root), status="error", reason="harness_error",
                        message="", started_at=started, finished_at="", wall_time_s=0.0,
-                       code_version=_code_version(), host=_host(),
+                       code_version=code_version(), host=_host(),
                        leaderboard_kind=leaderboard_kind(comp))
     try:
         agent = _build_agent(spec, make_llm, on_event)
