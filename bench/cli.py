@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.grade_cli import add_grade_commands
+
 logger = logging.getLogger(__name__)
 
 
@@ -139,12 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, default=None)
     p.set_defaults(func=cmd_ladder)
 
-    try:
-        from bench.grade_cli import add_grade_commands
-    except ImportError:
-        logger.debug("bench.grade_cli not available; no grade commands")
-    else:
-        add_grade_commands(sub)
+    add_grade_commands(sub)
     return parser
 
 

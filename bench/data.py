@@ -26,10 +26,17 @@ from pathlib import Path
 
 from bench.archives import ArchiveError, extract_archive, verify_archive
 from bench.competition import Competition
+from bench.kaggle import download_competition_files
+from bench.ladder import run_ladder
+from bench.leaderboards import copy_leaderboard, fetch_kaggle_leaderboard
+from bench.paths import (MARKER, CompetitionPaths, NotPrepared, competition_paths, default_data_dir, dir_size,
+                         ensure_prepared, is_prepared, prepare_command)
 
 logger = logging.getLogger(__name__)
 
-MARKER = ".mle-suite-prepared.json"
+# Layout names re-exported for callers that import them from here.
+__all__ = ["MARKER", "CompetitionPaths", "DiskFull", "NotPrepared", "PrepareError", "competition_paths",
+           "default_data_dir", "dir_size", "ensure_prepared", "is_prepared", "prepare", "prepare_command"]
 
 
 class PrepareError(RuntimeError):
@@ -38,68 +45,6 @@ class PrepareError(RuntimeError):
 
 class DiskFull(PrepareError):
     """The disk filled up during preparation (nothing was left half-ready)."""
-
-
-class NotPrepared(RuntimeError):
-    """The competition's data is not prepared; the message is the command that prepares it."""
-
-
-@dataclass(frozen=True)
-class CompetitionPaths:
-    root: Path
-    prepared: Path
-    public: Path
-    private: Path
-    raw: Path
-    archive: Path
-    leaderboard: Path
-    staging: Path
-
-    @property
-    def marker(self) -> Path:
-        return self.prepared / MARKER
-
-
-def default_data_dir() -> Path:
-    """`$MLE_SUITE_DATA_DIR`, else MLE-bench's default (`~/.cache/mle-bench/data` on Linux)."""
-    env = os.environ.get("MLE_SUITE_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("mle-bench")) / "data"
-
-
-def competition_paths(comp: Competition, data_dir: Path | None = None) -> CompetitionPaths:
-    root = Path(data_dir or default_data_dir()).expanduser() / comp.id
-    prepared = root / "prepared"
-    return CompetitionPaths(root=root, prepared=prepared, public=prepared / "public", private=prepared / "private",
-                            raw=root / "raw", archive=root / f"{comp.id}.zip", leaderboard=root / "leaderboard.csv",
-                            staging=root / ".staging")
-
-
-def is_prepared(comp: Competition, data_dir: Path | None = None) -> bool:
-    """True when public/ and private/ exist with the sample submission and the answers in place."""
-    paths = competition_paths(comp, data_dir)
-    sample_dir = paths.private if comp.schema.sample_is_private else paths.public
-    return (paths.public.is_dir() and paths.private.is_dir()
-            and (paths.private / comp.schema.answers_file).exists()
-            and (sample_dir / comp.schema.sample_file).exists())
-
-
-def prepare_command(comp: Competition, data_dir: Path | None = None) -> str:
-    extra = f" --data-dir {data_dir}" if data_dir is not None and Path(data_dir) != default_data_dir() else ""
-    return f"python -m bench prepare -c {comp.id}{extra}"
-
-
-def ensure_prepared(comp: Competition, data_dir: Path | None = None) -> CompetitionPaths:
-    if not is_prepared(comp, data_dir):
-        raise NotPrepared(prepare_command(comp, data_dir))
-    return competition_paths(comp, data_dir)
-
-
-def dir_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
 
 
 def _md5(path: Path) -> str:
@@ -166,8 +111,6 @@ def _obtain_raw(comp: Competition, paths: CompetitionPaths, archive: Path | None
 
 
 def _download_and_extract(comp: Competition, paths: CompetitionPaths, staged_raw: Path) -> Path:
-    from bench.kaggle import download_competition_files
-
     downloaded = paths.archive if paths.archive.is_file() else None
     if downloaded is not None:
         try:
@@ -294,8 +237,6 @@ def _finish_raw(paths: CompetitionPaths, raw: Path, keep_raw: bool) -> None:
 def ensure_leaderboard(comp: Competition, paths: CompetitionPaths, leaderboard_from: Path | None = None,
                        build_ladder: bool = True) -> Path | None:
     """Make `<id>/leaderboard.csv` exist: copied from `leaderboard_from`, downloaded, or a ladder."""
-    from bench.leaderboards import copy_leaderboard, fetch_kaggle_leaderboard
-
     if leaderboard_from is not None:
         return copy_leaderboard(comp, leaderboard_from, paths.leaderboard)
     if paths.leaderboard.is_file():
@@ -303,8 +244,6 @@ def ensure_leaderboard(comp: Competition, paths: CompetitionPaths, leaderboard_f
     if comp.source == "package":
         if not build_ladder:
             return None
-        from bench.ladder import run_ladder
-
         logger.info("building the reference ladder for %s", comp.id)
         run_ladder(comp, paths.root.parent)
         return paths.leaderboard
