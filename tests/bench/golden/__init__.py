@@ -1,0 +1,50 @@
+"""Golden data: what MLE-bench's preparer and grader make of our synthetic raw trees (`make_golden.py`)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+GOLDEN_DIR = Path(__file__).parent
+
+
+def md5(data: bytes) -> str:
+    return hashlib.md5(data).hexdigest()
+
+
+def tree_digest(root: Path, skip: tuple[str, ...] = ()) -> dict:
+    """{relative path: md5}; zips as {path: {"zip": {member: md5}}}, since zip bytes hold dates."""
+    out: dict = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = str(path.relative_to(root))
+        if rel in skip:
+            continue
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as zf:
+                out[rel] = {"zip": {n: md5(zf.read(n)) for n in sorted(zf.namelist()) if not n.endswith("/")}}
+        else:
+            out[rel] = md5(path.read_bytes())
+    return out
+
+
+def files_digest(files: dict[str, bytes]) -> dict:
+    """{name: md5} of raw files; a zip by its members (its own bytes depend on the zip library)."""
+    out: dict = {}
+    for name, data in sorted(files.items()):
+        if name.endswith(".zip"):
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                out[name] = {"zip": {n: md5(zf.read(n)) for n in sorted(zf.namelist()) if not n.endswith("/")}}
+        else:
+            out[name] = md5(data)
+    return out
+
+
+def golden_ids() -> list[str]:
+    return sorted(p.stem for p in GOLDEN_DIR.glob("*.json"))
+
+
+def load(competition_id: str) -> dict:
+    return json.loads((GOLDEN_DIR / f"{competition_id}.json").read_text())
