@@ -20,7 +20,7 @@ from bench.graders import read_frame
 from bench.medals import Leaderboard, Medals, Thresholds, award, leaderboard_direction, medal_thresholds
 from bench.metrics import get_metric
 from bench.registry import get_competition as registry_competition
-from bench.validate import expected_from_answers, read_answers, read_grader_answers, validate_submission
+from bench.validate import MAX_BYTES, expected_from_answers, read_answers, read_grader_answers, validate_submission
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +118,8 @@ def score_submission(comp: Competition, path: Path, data_dir: Path) -> tuple[flo
     offline split) passes the format checks first, then its metric."""
     try:
         if comp.grade_fn is not None:
+            if path.stat().st_size > MAX_BYTES:  # bench/DEVIATIONS.md D1
+                return None, f"Invalid submission: the file is over the {MAX_BYTES / 2**20:.0f} MiB limit"
             score = comp.grade_fn(read_frame(path), read_grader_answers(comp, data_dir))
         else:
             answers = read_answers(comp, data_dir)

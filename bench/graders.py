@@ -33,6 +33,8 @@ def read_frame(path: Path) -> pd.DataFrame:
         return pd.read_csv(path, **_ROUND_TRIP)
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InvalidSubmissionError(f"the file could not be read as CSV: {str(exc).strip()[:200]}") from None
 
 
 def ids(frame: pd.DataFrame, column: str) -> np.ndarray:

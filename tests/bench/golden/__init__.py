@@ -43,7 +43,8 @@ def files_digest(files: dict[str, bytes]) -> dict:
 
 
 def golden_ids() -> list[str]:
-    return sorted(p.stem for p in GOLDEN_DIR.glob("*.json"))
+    """Competitions with a golden file (`metrics.json` holds the metric cases, not a competition)."""
+    return sorted(p.stem for p in GOLDEN_DIR.glob("*.json") if p.stem != "metrics")
 
 
 def load(competition_id: str) -> dict:
