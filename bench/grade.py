@@ -19,6 +19,7 @@ from bench.errors import InvalidSubmissionError
 from bench.graders import read_frame
 from bench.medals import Leaderboard, Medals, Thresholds, award, leaderboard_direction, medal_thresholds
 from bench.metrics import get_metric
+from bench.paths import NotPrepared, is_prepared, prepare_command
 from bench.registry import get_competition as registry_competition
 from bench.validate import MAX_BYTES, expected_from_answers, read_answers, read_grader_answers, validate_submission
 
@@ -228,11 +229,13 @@ def grade_jsonl(
 ) -> RunReport:
     """Grade every entry of a run file; competitions are looked up in `bench.registry` by default."""
     get_competition = get_competition or registry_competition
-    reports = []
-    for entry in read_run_jsonl(path):
-        comp = get_competition(entry.competition_id)
-        reports.append(grade_submission(comp, entry.submission_path, data_dir))
-    return RunReport(reports)
+    entries = [(entry, get_competition(entry.competition_id)) for entry in read_run_jsonl(path)]
+    unprepared = sorted({comp.id: comp for _, comp in entries if not is_prepared(comp, data_dir)}.values(),
+                        key=lambda c: c.id)
+    if unprepared:  # grading them would count every submission invalid: stop before grading any
+        commands = "; ".join(prepare_command(comp, data_dir) for comp in unprepared)
+        raise NotPrepared(f"not prepared in {data_dir}: {', '.join(c.id for c in unprepared)}. Run: {commands}")
+    return RunReport([grade_submission(comp, entry.submission_path, data_dir) for entry, comp in entries])
 
 
 @dataclass(frozen=True)

@@ -246,3 +246,13 @@ def test_missing_leaderboard_warns_but_data_is_ready(fake, tmp_path, caplog):
     assert is_prepared(comp, tmp_path / "d") and not paths.leaderboard.exists()
     assert "--leaderboard-from" in caplog.text
     np.testing.assert_equal(len(pd.read_csv(paths.private / "test.csv")), 10)
+
+
+def test_a_client_without_the_leaderboard_api_gets_an_actionable_message():
+    from bench.kaggle import _leaderboard_page
+
+    class OldClient:  # kaggle < 2.2 has no build_kaggle_client
+        pass
+
+    with pytest.raises(KaggleError, match="too old.*pip install 'kaggle>=2.2,<3'.*--leaderboard-from"):
+        _leaderboard_page(OldClient(), "spaceship-titanic", 20, None)
