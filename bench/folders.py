@@ -35,7 +35,7 @@ def load_folder(folder: Path) -> Competition:
     entry = yaml.safe_load((folder / ENTRY_FILE).read_text(encoding="utf-8"))
     try:
         return _competition(folder, entry)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, FileNotFoundError) as exc:
         raise BadEntry(f"{folder / ENTRY_FILE}: {type(exc).__name__}: {exc}") from exc
 
 
@@ -64,8 +64,11 @@ def splits_of(cid: str) -> tuple[str, ...]:
 
 
 def _schema(spec: dict[str, Any]) -> SubmissionSchema:
+    """`columns` as listed, then one probability column per name of `probability_columns` (for
+    competitions with many classes, whose list the yaml holds once as `classes`)."""
+    listed = list(spec["columns"]) + [{"name": str(n), "kind": "probability"} for n in spec.get("probability_columns") or ()]
     columns = []
-    for column in spec["columns"]:
+    for column in listed:
         unknown = set(column) - set(_COLUMN_FIELDS)
         if unknown:
             raise ValueError(f"submission column {column.get('name')!r} has unknown field(s) {sorted(unknown)}")

@@ -130,7 +130,8 @@ def file_names(frame: pd.DataFrame, column: str, pattern: str) -> list[str]:
 def split_table(raw: Path, public: Path, private: Path, *, table: str, test_size: float | int,
                 random_state: int = 0, train: str = "train.csv", test: str | None = "test.csv",
                 labels: Sequence[str] = (), answers: str = "test.csv", answer_columns: Sequence[str] | None = None,
-                sample: dict | None = None, copy: Sequence[str] = (), files: dict | None = None) -> None:
+                one_hot_answers: dict | None = None, sample: dict | None = None, copy: Sequence[str] = (),
+                files: dict | None = None) -> None:
     """Split one labelled table into a public train part and a hidden test part.
 
     Writes `public/<train>` (the train rows), `public/<test>` (the test rows minus `labels`; skipped
@@ -145,17 +146,25 @@ def split_table(raw: Path, public: Path, private: Path, *, table: str, test_size
     if test is not None:
         test_part.drop(columns=list(labels)).to_csv(public / test, index=False)
     kept = test_part if answer_columns is None else test_part[list(answer_columns)]
+    if one_hot_answers is not None:
+        kept = one_hot(test_part, **one_hot_answers)
     kept.to_csv(private / answers, index=False)
     if sample is not None:
-        write_sample(test_part, public / sample["file"], sample.get("columns"), sample.get("values", {}))
+        base = kept if one_hot_answers is not None else test_part
+        write_sample(base, public / sample["file"], sample.get("columns"), sample.get("values", {}),
+                     sample.get("fill"))
     for name in copy:
         shutil.copy(locate(raw, name), public / name)
     if files is not None:
         split_files(raw, public, train_part, test_part, **files)
 
 
-def write_sample(test_part: pd.DataFrame, dest: Path, columns: Sequence[str] | None, values: dict) -> None:
-    frame = test_part.copy() if columns is None else test_part[list(columns)].copy()
+def write_sample(rows: pd.DataFrame, dest: Path, columns: Sequence[str] | None, values: dict,
+                 fill: float | None = None) -> None:
+    frame = rows.copy() if columns is None else rows[list(columns)].copy()
+    if fill is not None:
+        for column in frame.columns[1:]:
+            frame[column] = fill
     for column, value in values.items():
         frame[column] = value
     frame.to_csv(dest, index=False)

@@ -30,6 +30,13 @@ def text_of(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
+def expand(spec: dict) -> dict:
+    """The yaml's `submission:` section with `probability_columns` written out as columns (as the
+    loader does), so the generator and the tests hand the cases the same spec."""
+    extra = [{"name": str(n), "kind": "probability"} for n in spec.get("probability_columns") or ()]
+    return {**spec, "columns": list(spec["columns"]) + extra}
+
+
 def columns(spec: dict) -> list[str]:
     return [c["name"] for c in spec["columns"]]
 
@@ -76,9 +83,14 @@ def perturb(frame: pd.DataFrame, spec: dict, seed: int) -> pd.DataFrame:
             out[name] = [_fmt(_number(v) + d) for v, d in zip(out[name], rng.normal(0, 0.3 * scale, n))]
     if summed:
         p = rng.dirichlet(np.ones(len(summed)), size=n)
-        for j, name in enumerate(summed):
-            out[name] = [_fmt(v) for v in p[:, j]]
+        out = _replace(out, {name: [_fmt(v) for v in p[:, j]] for j, name in enumerate(summed)})
     return out
+
+
+def _replace(frame: pd.DataFrame, new: dict[str, list[str]]) -> pd.DataFrame:
+    """`frame` with the columns of `new` replaced, in one step (many classes: no per-column inserts)."""
+    replaced = pd.DataFrame(new, index=frame.index, dtype=object)
+    return pd.concat([frame.drop(columns=list(new)), replaced], axis=1)[list(frame.columns)]
 
 
 def hard_one_hot(frame: pd.DataFrame, spec: dict, seed: int) -> pd.DataFrame:
@@ -89,9 +101,7 @@ def hard_one_hot(frame: pd.DataFrame, spec: dict, seed: int) -> pd.DataFrame:
     truth = np.array([[_number(v) for v in out[c]] for c in summed]).T.argmax(axis=1)
     wrong = rng.random(len(out)) < 1 / 3
     chosen = np.where(wrong, (truth + 1) % len(summed), truth)
-    for j, name in enumerate(summed):
-        out[name] = ["1" if c == j else "0" for c in chosen]
-    return out
+    return _replace(out, {name: ["1" if c == j else "0" for c in chosen] for j, name in enumerate(summed)})
 
 
 def _first_prediction(spec: dict) -> dict:
@@ -134,10 +144,11 @@ def _duplicate_id(answers: str, sample: str, spec: dict) -> str:
 
 def _constant(answers: str, sample: str, spec: dict) -> str:
     frame = submission(answers, spec)
+    new = {}
     for col in predictions(spec):
         values = sorted(set(frame[col["name"]]))
-        frame[col["name"]] = values[0] if col.get("kind") in ("label", "text", "id") else "0.5"
-    return text_of(frame)
+        new[col["name"]] = [values[0] if col.get("kind") in ("label", "text", "id") else "0.5"] * len(frame)
+    return text_of(_replace(frame, new))
 
 
 GENERIC: dict[str, Case] = {

@@ -40,7 +40,7 @@ REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO))
 
 from tests.bench.golden import GOLDEN_DIR, files_digest, md5, tree_digest  # noqa: E402
-from tests.bench.golden.cases import all_cases  # noqa: E402
+from tests.bench.golden.cases import all_cases, expand  # noqa: E402
 from tests.bench.raw import builder  # noqa: E402
 
 
@@ -75,8 +75,9 @@ def golden_for(cid: str, mle_bench: Path, work: Path) -> dict:
     answers_text, sample_text = answers_path.read_text(), sample_path.read_text()
     extra = getattr(importlib.import_module(f"tests.bench.raw.{cid.replace('-', '_')}"), "CASES", {})
     cases = []
-    for name, make in all_cases(ours["submission"], extra).items():
-        text = make(answers_text, sample_text, ours["submission"])
+    spec = expand(ours["submission"])
+    for name, make in all_cases(spec, extra).items():
+        text = make(answers_text, sample_text, spec)
         path = work / f"case-{name}.csv"
         path.write_text(text, encoding="utf-8")
         score, note = mle_score(grade_fn, path, answers_path)
