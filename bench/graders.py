@@ -146,6 +146,18 @@ def one_hot_log_loss(submission: pd.DataFrame, answers: pd.DataFrame, *, id_colu
     return computed(skm.log_loss, y_true, y_pred)
 
 
+def binary_log_loss(submission: pd.DataFrame, answers: pd.DataFrame, *, id_column: str, target_column: str) -> float:
+    """Binary log loss (scikit-learn's: float64-epsilon clipping) of one probability column; the
+    sets of ids must agree, the row counts too, values lie in [0, 1]."""
+    require_columns(submission, [id_column, target_column])
+    if set(submission[id_column]) != set(answers[id_column]):
+        raise InvalidSubmissionError(f"the submission's '{id_column}' values must be the test set's")
+    require_rows(submission, answers)
+    in_unit_interval(submission, [target_column])
+    sub, ans = sort_by(submission, id_column), answers.sort_values(id_column)
+    return computed(skm.log_loss, ans[target_column], sub[target_column])
+
+
 def rmse(submission: pd.DataFrame, answers: pd.DataFrame, *, id_column: str, target_column: str) -> float:
     """Root mean squared error, rows paired by id."""
     require_columns(submission, [id_column, target_column])
@@ -177,6 +189,7 @@ GRADERS: dict[str, Callable[..., float]] = {
     "accuracy": accuracy,
     "roc_auc": roc_auc,
     "one_hot_log_loss": one_hot_log_loss,
+    "binary_log_loss": binary_log_loss,
     "rmse": rmse,
     "rmse_unaligned": rmse_unaligned,
 }
