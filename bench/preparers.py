@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import io
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import pandas as pd
+import py7zr
 from sklearn.model_selection import train_test_split
 
+from bench.archives import extract_archive
 from bench.graders import read_frame
 
 
@@ -79,20 +82,34 @@ def one_hot(frame: pd.DataFrame, id_column: str, target_column: str, classes: Se
 # --- images (or any files) named in a table ---------------------------------------------------
 
 class FileSource:
-    """Files by base name from a raw folder or a raw zip (members in any sub-folder)."""
+    """Files by base name from a raw folder, zip or 7z archive (members in any sub-folder).
 
-    def __init__(self, raw: Path, where: str, suffix: str = ""):
-        self.path = raw / where
-        if not self.path.exists() and (raw / f"{where}.zip").exists():
-            self.path = raw / f"{where}.zip"
+    A zip is read in place. A 7z (Kaggle ships some image folders as 7z inside its zip) cannot be
+    read member by member cheaply, so it is extracted once into a temporary folder under `scratch`
+    (pass one on the disk being prepared on, e.g. `scratch_for(private)`), removed on `close()`."""
+
+    def __init__(self, raw: Path, where: str, suffix: str = "", scratch: Path | None = None):
+        self.path = next((p for p in (raw / where, raw / f"{where}.zip", raw / f"{where}.7z") if p.exists()), raw / where)
         if not self.path.exists():
-            raise RawFileMissing(f"{where} (a folder or zip of files) is not in the raw data ({raw})")
+            raise RawFileMissing(f"{where} (a folder, zip or 7z of files) is not in the raw data ({raw})")
         self.suffix = suffix
-        self._zip = zipfile.ZipFile(self.path) if self.path.is_file() else None
+        self._zip = zipfile.ZipFile(self.path) if self.path.suffix == ".zip" else None
+        self._tmp = None
+        folder = self.path
+        if self.path.suffix == ".7z":
+            self._tmp = tempfile.TemporaryDirectory(dir=scratch, prefix="7z-")
+            extract_archive(self.path, Path(self._tmp.name))
+            folder = Path(self._tmp.name)
         if self._zip is not None:
             self.members = {Path(n).name: n for n in self._zip.namelist() if not n.endswith("/")}
         else:
-            self.members = {p.name: str(p) for p in self.path.rglob("*") if p.is_file()}
+            self.members = {p.name: str(p) for p in folder.rglob("*") if p.is_file() and not p.is_symlink()}
+
+    def __enter__(self) -> "FileSource":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def names(self) -> list[str]:
         return sorted(n for n in self.members if n.endswith(self.suffix))
@@ -107,14 +124,28 @@ class FileSource:
     def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
+        if self._tmp is not None:
+            self._tmp.cleanup()
 
 
-def write_files(source: FileSource, names: Iterable[str], dest: Path) -> None:
-    """Write the named files into `dest`: a folder, or a flat zip when `dest` ends in `.zip`."""
+def scratch_for(private: Path) -> Path:
+    """A folder for temporary files next to the prepared data (same disk), outside public/private."""
+    return private.parent.parent
+
+
+def write_files(source: FileSource, names: Iterable[str], dest: Path, folder: str = "") -> None:
+    """Write the named files into `dest`: a folder, or a zip or 7z archive when `dest` ends in
+    `.zip` / `.7z` (members under `folder/` when given, else flat)."""
+    prefix = f"{folder}/" if folder else ""
+    if dest.suffix == ".7z":
+        with py7zr.SevenZipFile(dest, "w") as out:
+            for name in names:
+                out.writestr(source.read(name), prefix + name)
+        return
     if dest.suffix == ".zip":
         with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
             for name in names:
-                out.writestr(name, source.read(name))
+                out.writestr(prefix + name, source.read(name))
         return
     dest.mkdir(parents=True, exist_ok=True)
     for name in names:

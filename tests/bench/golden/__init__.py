@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -25,9 +26,21 @@ def tree_digest(root: Path, skip: tuple[str, ...] = ()) -> dict:
         if path.suffix == ".zip":
             with zipfile.ZipFile(path) as zf:
                 out[rel] = {"zip": {n: md5(zf.read(n)) for n in sorted(zf.namelist()) if not n.endswith("/")}}
+        elif path.suffix == ".7z":
+            out[rel] = {"7z": sevenz_digest(path)}
         else:
             out[rel] = md5(path.read_bytes())
     return out
+
+
+def sevenz_digest(path: Path) -> dict:
+    """{member: md5} of a 7z archive's files ({member: "dir"} for folder entries)."""
+    import py7zr
+
+    with tempfile.TemporaryDirectory() as tmp, py7zr.SevenZipFile(path) as archive:
+        infos = {i.filename: i.is_directory for i in archive.list()}
+        archive.extractall(tmp)
+        return {name: "dir" if is_dir else md5((Path(tmp) / name).read_bytes()) for name, is_dir in sorted(infos.items())}
 
 
 def files_digest(files: dict[str, bytes]) -> dict:
@@ -37,6 +50,10 @@ def files_digest(files: dict[str, bytes]) -> dict:
         if name.endswith(".zip"):
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 out[name] = {"zip": {n: md5(zf.read(n)) for n in sorted(zf.namelist()) if not n.endswith("/")}}
+        elif name.endswith(".7z"):
+            with tempfile.TemporaryDirectory() as tmp:
+                (Path(tmp) / "a.7z").write_bytes(data)
+                out[name] = {"7z": sevenz_digest(Path(tmp) / "a.7z")}
         else:
             out[name] = md5(data)
     return out

@@ -36,3 +36,14 @@ def jpg_bytes(rng: np.random.Generator, shape: tuple[int, int] = (32, 32)) -> by
     buffer = io.BytesIO()
     Image.fromarray(rng.integers(0, 255, (*shape, 3), dtype=np.uint8), mode="RGB").save(buffer, format="JPEG")
     return buffer.getvalue()
+
+
+def sevenz_bytes(files: dict[str, bytes]) -> bytes:
+    """A 7z archive of `files` (as Kaggle ships some image folders, inside its zip)."""
+    import py7zr
+
+    buffer = io.BytesIO()
+    with py7zr.SevenZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(data, name)
+    return buffer.getvalue()
