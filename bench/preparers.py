@@ -133,6 +133,43 @@ def scratch_for(private: Path) -> Path:
     return private.parent.parent
 
 
+class RawTree:
+    """Files by relative path under `raw/<name>/`, or inside `raw/<name>.zip` whose members start
+    with `<name>/` (Kaggle's nested archives, read in place)."""
+
+    def __init__(self, raw: Path, name: str):
+        self.folder = raw / name
+        self._zip = None
+        if not self.folder.is_dir():
+            if not (raw / f"{name}.zip").is_file():
+                raise RawFileMissing(f"{name} (a folder or zip) is not in the raw data ({raw})")
+            self._zip = zipfile.ZipFile(raw / f"{name}.zip")
+            self._names = set(self._zip.namelist())
+        self.name = name
+
+    def exists(self, rel: str) -> bool:
+        return f"{self.name}/{rel}" in self._names if self._zip is not None else (self.folder / rel).is_file()
+
+    def read(self, rel: str) -> bytes:
+        if not self.exists(rel):
+            raise RawFileMissing(f"{self.name}/{rel} is not in the raw data")
+        return self._zip.read(f"{self.name}/{rel}") if self._zip is not None else (self.folder / rel).read_bytes()
+
+    def text(self, rel: str) -> str:
+        return self.read(rel).decode("utf-8")
+
+    def copy(self, rel: str, dest: Path) -> None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(self.read(rel))
+
+    def __enter__(self) -> "RawTree":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+
 def write_files(source: FileSource, names: Iterable[str], dest: Path, folder: str = "") -> None:
     """Write the named files into `dest`: a folder, or a zip or 7z archive when `dest` ends in
     `.zip` / `.7z` (members under `folder/` when given, else flat)."""
