@@ -155,6 +155,19 @@ class RawTree:
             raise RawFileMissing(f"{self.name}/{rel} is not in the raw data")
         return self._zip.read(f"{self.name}/{rel}") if self._zip is not None else (self.folder / rel).read_bytes()
 
+    def children(self, rel: str) -> tuple[list[str], list[str]]:
+        """(sub-folder names, file names) directly under `rel`, each sorted."""
+        if self._zip is None:
+            entries = list((self.folder / rel).iterdir())
+            return sorted(p.name for p in entries if p.is_dir()), sorted(p.name for p in entries if p.is_file())
+        prefix = f"{self.name}/{rel.strip('/')}/"
+        folders, files = set(), set()
+        for member in self._names:
+            if member.startswith(prefix) and member != prefix:
+                head, _, tail = member[len(prefix):].partition("/")
+                (folders if tail or member.endswith("/") else files).add(head)
+        return sorted(folders), sorted(files)
+
     def text(self, rel: str) -> str:
         return self.read(rel).decode("utf-8")
 

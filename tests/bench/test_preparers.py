@@ -54,3 +54,19 @@ def test_file_source_reads_folders_zips_and_7z_alike(tmp_path):
         with zipfile.ZipFile(tmp_path / f"out-{where}.zip") as zf:
             assert sorted(zf.namelist()) == ["x/a.png", "x/b.png"]
     assert not list(tmp_path.glob("7z-*"))
+
+
+def test_raw_tree_lists_and_reads_a_folder_and_a_nested_zip_alike(tmp_path):
+    from bench.preparers import RawTree
+
+    files = {"tree/a/x.png": b"X", "tree/a/y.png": b"Y", "tree/b c/z.png": b"Z", "tree/top.txt": b"T"}
+    (tmp_path / "zipped").mkdir()
+    (tmp_path / "zipped" / "tree.zip").write_bytes(zip_bytes(files))
+    for name, data in files.items():
+        (tmp_path / "plain" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "plain" / name).write_bytes(data)
+    for raw in (tmp_path / "zipped", tmp_path / "plain"):
+        with RawTree(raw, "tree") as tree:
+            assert tree.children("") == (["a", "b c"], ["top.txt"])
+            assert tree.children("a") == ([], ["x.png", "y.png"])
+            assert tree.read("b c/z.png") == b"Z" and tree.exists("a/x.png") and not tree.exists("a/q.png")
