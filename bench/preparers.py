@@ -160,7 +160,8 @@ class RawTree:
         if self._zip is None:
             entries = list((self.folder / rel).iterdir())
             return sorted(p.name for p in entries if p.is_dir()), sorted(p.name for p in entries if p.is_file())
-        prefix = f"{self.name}/{rel.strip('/')}/"
+        inner = rel.strip("/")
+        prefix = f"{self.name}/{inner}/" if inner else f"{self.name}/"
         folders, files = set(), set()
         for member in self._names:
             if member.startswith(prefix) and member != prefix:
