@@ -213,7 +213,7 @@ def split_table(raw: Path, public: Path, private: Path, *, table: str, test_size
                 random_state: int = 0, train: str = "train.csv", test: str | None = "test.csv",
                 labels: Sequence[str] = (), answers: str = "test.csv", answer_columns: Sequence[str] | None = None,
                 one_hot_answers: dict | None = None, sample: dict | None = None, copy: Sequence[str] = (),
-                files: dict | None = None) -> None:
+                filtered: dict | None = None, files: dict | None = None) -> None:
     """Split one labelled table into a public train part and a hidden test part.
 
     Writes `public/<train>` (the train rows), `public/<test>` (the test rows minus `labels`; skipped
@@ -237,6 +237,10 @@ def split_table(raw: Path, public: Path, private: Path, *, table: str, test_size
                      sample.get("fill"))
     for name in copy:
         shutil.copy(locate(raw, name), public / name)
+    if filtered is not None:
+        extra = read_table(raw, filtered["table"])
+        extra[extra[filtered["id_column"]].isin(train_part[filtered["id_column"]])].to_csv(
+            public / filtered["table"], index=False)
     if files is not None:
         split_files(raw, public, train_part, test_part, **files)
 
