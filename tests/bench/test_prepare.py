@@ -273,4 +273,6 @@ def test_module_entry_point(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "bench", "list", "--split", "dev", "--data-dir", str(tmp_path)],
                           capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
     assert proc.returncode == 0, proc.stderr
-    assert "spaceship-titanic" in proc.stdout and "no entry yet" in proc.stdout
+    listed = [line for line in proc.stdout.splitlines() if line.startswith("│")]
+    assert len(listed) == 7 and "spaceship-titanic" in proc.stdout
+    assert "no entry yet" not in proc.stdout  # the dev split is complete

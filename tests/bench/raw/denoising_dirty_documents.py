@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tests.bench.raw._files import csv_bytes, jpg_bytes, png_bytes, zip_bytes
+from tests.bench.raw._files import csv_bytes, png_bytes, zip_bytes
 
 
 def build(n: int = 10, shape: tuple[int, int] = (8, 11)) -> dict[str, bytes]:

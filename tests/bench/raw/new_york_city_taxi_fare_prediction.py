@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from tests.bench.golden.cases import submission, text_of
-from tests.bench.raw._files import csv_bytes, jpg_bytes, png_bytes, zip_bytes
+from tests.bench.raw._files import csv_bytes
 
 
 def build(n: int = 10_100) -> dict[str, bytes]:

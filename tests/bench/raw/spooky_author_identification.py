@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from tests.bench.golden.cases import table, text_of
-from tests.bench.raw._files import csv_bytes, jpg_bytes, png_bytes, zip_bytes
+from tests.bench.raw._files import csv_bytes, zip_bytes
 
 
 def build(n: int = 60) -> dict[str, bytes]:
