@@ -15,13 +15,15 @@ Baseline in the same run: a bare `pandas.read_csv` of the same file.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import platform
+import resource
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -81,23 +83,42 @@ class Row:
     outcome: str
 
 
-def _cpu(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """(least CPU seconds over `repeat` runs, result): the machine is shared, CPU time is steadier."""
+def _operation(kind: str, cid: str, data_dir: Path, path: Path) -> Callable[[], Any]:
+    """The measured call: a bare read_csv (baseline), one validation, or one grading."""
+    if kind == "read":
+        return lambda: pd.read_csv(path)
+    comp = get_competition(cid)
+    if kind == "validate":
+        validator = make_validator(comp, data_dir)  # the server reads the answers once, at start
+        return lambda: validator(path)
+    return lambda: grade_submission(comp, path, data_dir)
+
+
+def child(kind: str, cid: str, data_dir: Path, path: Path, repeat: int) -> None:
+    """Run one operation in this fresh process; print its best CPU time, the growth of the peak
+    resident set over the process's state just before the call, and a summary of the result."""
+    call = _operation(kind, cid, data_dir, path)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     best, result = float("inf"), None
     for _ in range(repeat):
         start = time.process_time()
-        result = fn()
+        result = call()
         best = min(best, time.process_time() - start)
-    return best, result
+    peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    summary = {"read": lambda r: len(r), "validate": lambda r: r.valid, "grade": lambda r: r.score}[kind](result)
+    print(json.dumps({"cpu_s": best, "peak_mib": peak, "result": summary}))
 
 
-def _peak_mib(fn: Callable[[], Any]) -> float:
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
+def _timed(call: Callable[[], Any]) -> float:
+    start = time.process_time()
+    call()
+    return time.process_time() - start
+
+
+def _in_child(kind: str, cid: str, data_dir: Path, path: Path, repeat: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", kind, cid, str(data_dir), str(path), str(repeat)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _enlarged(frame: pd.DataFrame, id_column: str | None, rows: int) -> pd.DataFrame:
@@ -140,15 +161,13 @@ def _scale(comp: Competition, data_dir: Path, rows: int) -> tuple[Path, Path]:
 
 def measure(comp: Competition, label: str, path: Path, data_dir: Path) -> Row:
     size = path.stat().st_size
-    repeat = 1 if size > 50 * 2**20 else 3
-    read_s, frame = _cpu(lambda: pd.read_csv(path), repeat)
-    validator = make_validator(comp, data_dir)
-    validate_s, verdict = _cpu(lambda: validator(path), repeat)
-    validate_peak = _peak_mib(lambda: validator(path))
-    grade_s, report = _cpu(lambda: grade_submission(comp, path, data_dir), repeat)
-    grade_peak = _peak_mib(lambda: grade_submission(comp, path, data_dir))
-    outcome = ("valid" if verdict.valid else "invalid") + f"; score {report.score}"
-    return Row(comp.id, label, len(frame), size / 2**20, read_s, validate_s, validate_peak, grade_s, grade_peak, outcome)
+    repeat = 1 if size > 20 * 2**20 else 3
+    read = {"cpu_s": min(_timed(lambda: pd.read_csv(path)) for _ in range(repeat)), "result": len(pd.read_csv(path))}
+    validate = _in_child("validate", comp.id, data_dir, path, repeat)
+    grade = _in_child("grade", comp.id, data_dir, path, repeat)
+    outcome = ("valid" if validate["result"] else "invalid") + f"; score {grade['result']}"
+    return Row(comp.id, label, read["result"], size / 2**20, read["cpu_s"], validate["cpu_s"], validate["peak_mib"],
+               grade["cpu_s"], grade["peak_mib"], outcome)
 
 
 def _fmt(x: float, digits: int = 3) -> str:
@@ -164,11 +183,13 @@ def render(rows: list[Row], command: str) -> str:
         f"{pd.__version__}.", "",
         "Data: each competition's synthetic raw tree prepared by its own preparer, answers and sample "
         "enlarged to the row count of MLE-bench's real answers (see `REAL_ANSWER_ROWS` in the script). "
-        "`answers` is the answers file submitted as a submission. Times are CPU seconds (best of 3, "
-        "1 above 50 MiB); `/ read_csv` is the ratio to a bare `pandas.read_csv` of the same file in "
-        "the same run. Validation is what the validation server runs (the grader's verdict plus the "
-        "format warnings); grading includes reading the answers and the leaderboard. Peak memory is "
-        "tracemalloc's (Python and numpy allocations; pandas' C parser buffers are not traced).", "",
+        "`answers` is the answers file submitted as a submission. Each operation runs in a fresh "
+        "process: times are its CPU seconds (best of 3, 1 above 20 MiB); `/ read_csv` is the ratio to "
+        "a bare `pandas.read_csv` of the same file (CPU seconds, in the parent) in the same run. Validation "
+        "is one call of what the validation server runs (the grader's verdict plus the format "
+        "warnings; the server reads the answers once, at start, outside the measure); grading "
+        "includes reading the answers and the leaderboard. Peak MiB is the growth of the process's "
+        "peak resident set during the call (everything, pandas' C buffers included).", "",
         "| competition | submission | rows | MiB | read_csv s | validate s | / read_csv | validate peak MiB | "
         "grade s | / read_csv | grade peak MiB | outcome |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
@@ -185,7 +206,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="competition ids (default: every one with a raw tree)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "grading.md")
+    parser.add_argument("--child", nargs=5, metavar=("KIND", "ID", "DATA_DIR", "PATH", "REPEAT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        kind, cid, data_dir, path, repeat = args.child
+        logging.basicConfig(level=logging.ERROR)
+        child(kind, cid, Path(data_dir), Path(path), int(repeat))
+        return
     logging.basicConfig(level=logging.ERROR)
     ids = args.only or [cid for cid in raw_ids() if has_entry(cid)]
     rows: list[Row] = []

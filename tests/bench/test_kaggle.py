@@ -256,3 +256,22 @@ def test_a_client_without_the_leaderboard_api_gets_an_actionable_message():
 
     with pytest.raises(KaggleError, match="too old.*pip install 'kaggle>=2.2,<3'.*--leaderboard-from"):
         _leaderboard_page(OldClient(), "spaceship-titanic", 20, None)
+
+
+def test_prepare_a_whole_split_and_a_list_file_through_the_cli(monkeypatch, tmp_path, capsys):
+    from bench.splits import SPLITS
+
+    with FakeKaggle() as server:
+        for cid in SPLITS["dev"]:
+            server.state.archives[cid] = competition_archive(cid)
+            server.state.leaderboards[cid] = leaderboard_rows(20)
+        _point_client_at(monkeypatch, tmp_path, server.proxy_url)
+        data = tmp_path / "d"
+        assert main(["prepare", "--split", "dev", "--skip-verification", "--data-dir", str(data)]) == 0
+        assert all(is_prepared(get_competition(cid), data) for cid in SPLITS["dev"])
+        listed = tmp_path / "ids.txt"
+        listed.write_text("# two of them\nspaceship-titanic\n\nplayground-series-s3e18  # tabular\n")
+        assert main(["prepare", "-l", str(listed), "--skip-verification", "--data-dir", str(tmp_path / "e")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("prepared in") == 9
+    assert sorted(p.name for p in (tmp_path / "e").iterdir()) == ["playground-series-s3e18", "spaceship-titanic"]
