@@ -66,11 +66,21 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ids_from_file(path: Path) -> list[str]:
+    """Competition ids, one a line (blank lines and `#` comments skipped), as MLE-bench's `-l`."""
+    if not path.is_file():
+        raise SystemExit(f"error: no list file at {path}")
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line]
+
+
 def _targets(args: argparse.Namespace) -> list:
     from bench.registry import get_competition, has_entry, split_ids
 
     if args.competition:
         return [get_competition(args.competition)]
+    if args.list:
+        return [get_competition(cid) for cid in _ids_from_file(args.list)]
     comps = []
     for cid in split_ids(args.split):
         if has_entry(cid):
@@ -81,17 +91,19 @@ def _targets(args: argparse.Namespace) -> list:
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
-    from bench.data import prepare
+    from bench.data import PrepareOptions, prepare_with
 
     if (args.archive or args.raw_dir) and not args.competition:
         raise SystemExit("error: --archive and --raw-dir need a single competition (-c ID)")
+    options = PrepareOptions(archive=args.archive, raw_dir=args.raw_dir, keep_raw=args.keep_raw,
+                             leaderboard_from=args.leaderboard_from, overwrite_leaderboard=args.overwrite_leaderboard,
+                             skip_verification=args.skip_verification, force=args.force,
+                             build_ladder=not args.no_ladder)
     failures = 0
     for comp in _targets(args):
         start = time.perf_counter()
         try:
-            paths = prepare(comp, args.data_dir, archive=args.archive, raw_dir=args.raw_dir, keep_raw=args.keep_raw,
-                            leaderboard_from=args.leaderboard_from, force=args.force,
-                            build_ladder=not args.no_ladder)
+            paths = prepare_with(comp, args.data_dir, options)
         except _user_errors() as exc:
             failures += 1
             print(f"error: {comp.id}: {exc}", file=sys.stderr)
@@ -128,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("prepare", help="download and prepare competition data")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("-c", "--competition", help="competition id")
-    which.add_argument("--split", help="every competition of a split")
+    which.add_argument("--split", help="every competition of a split (lite, dev, low, medium, high, all, ...)")
+    which.add_argument("-l", "--list", type=Path, help="a file of competition ids, one a line")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--archive", type=Path, help="a hand-downloaded competition archive (only read)")
     source.add_argument("--raw-dir", type=Path, help="a folder of already extracted raw files (only read)")
@@ -136,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-raw", action="store_true", help="keep the downloaded archive and raw files")
     p.add_argument("--leaderboard-from", type=Path, help="leaderboard CSV, MLE-bench checkout or data dir")
     p.add_argument("--force", action="store_true", help="prepare again even if already prepared")
+    p.add_argument("--overwrite-leaderboard", action="store_true", help="download the leaderboard again")
+    p.add_argument("--skip-verification", action="store_true",
+                   help="do not check the archive and prepared files against MLE-bench's checksums")
     p.add_argument("--no-ladder", action="store_true", help="offline split: do not build the reference ladder")
     p.set_defaults(func=cmd_prepare)
 

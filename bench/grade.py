@@ -17,7 +17,12 @@ from typing import Any, Callable, Sequence
 
 from bench.competition import Competition
 from bench.errors import InvalidSubmissionError
+from bench.graders import read_frame
 from bench.medals import Leaderboard, Medals, Thresholds, award, leaderboard_direction, medal_thresholds
+from bench.metrics import get_metric
+from bench.paths import NotPrepared, is_prepared, prepare_command
+from bench.registry import get_competition as registry_competition
+from bench.validate import MAX_BYTES, expected_from_answers, read_answers, read_grader_answers, validate_submission
 from sandbox import safefs
 from sandbox.errors import SandboxPathError
 
@@ -94,8 +99,6 @@ def align_to_answers(submission: Any, answers: Any, id_col: str) -> Any:
 
 def generic_score(comp: Competition, submission: Any, answers: Any) -> float:
     """The metric on the prediction columns, rows paired by id (or by position without an id column)."""
-    from bench.metrics import get_metric
-
     schema = comp.schema
     cols = list(schema.prediction_columns)
     if schema.id_column is not None:
@@ -112,27 +115,30 @@ def generic_score(comp: Competition, submission: Any, answers: Any) -> float:
 
 def score_submission(comp: Competition, path: Path, data_dir: Path) -> tuple[float | None, str]:
     """(score rounded to 5 decimals, message). Score None when the submission is invalid or the
-    grader failed; the message says which and why."""
-    from bench.validate import expected_from_answers, read_answers, validate_submission
+    grader failed; the message says which and why.
 
+    A competition with a grader (every MLE-bench one) is scored exactly as MLE-bench scores it: the
+    file and the answers read as MLE-bench reads them, the grader's verdict only. One without (the
+    offline split) passes the format checks first, then its metric."""
     try:
-        answers = read_answers(comp, data_dir)
-        result = validate_submission(path, comp, expected_from_answers(comp, answers))
-        if not result.valid:
-            return None, result.message
-        submission = _read_submission(comp, path)
         if comp.grade_fn is not None:
-            score = comp.grade_fn(submission, answers)
+            if path.stat().st_size > MAX_BYTES:  # bench/DEVIATIONS.md D1
+                return None, f"Invalid submission: the file is over the {MAX_BYTES / 2**20:.0f} MiB limit"
+            score = comp.grade_fn(read_frame(path), read_grader_answers(comp, data_dir))
         else:
-            score = generic_score(comp, submission, answers)
+            answers = read_answers(comp, data_dir)
+            result = validate_submission(path, comp, expected_from_answers(comp, answers))
+            if not result.valid:
+                return None, result.message
+            score = generic_score(comp, _read_submission(comp, path), answers)
     except InvalidSubmissionError as exc:
         return None, f"Invalid submission: {exc}"
     except FileNotFoundError as exc:  # answers missing: the competition is not prepared
         logger.error("cannot grade %s: %s", comp.id, exc)
         return None, f"Cannot grade: {exc}"
-    except Exception as exc:
+    except Exception as exc:  # MLE-bench also scores None here; we say it loudly
         logger.exception("GRADER BUG while grading %s for %s", path, comp.id)
-        return None, f"Grader error (not the submission's fault): {type(exc).__name__}: {exc}"
+        return None, f"Grader error (the submission is counted invalid, as MLE-bench does): {type(exc).__name__}: {exc}"
     score = float(score)
     return round(score, 5), ("Score is NaN: it can never win a medal." if math.isnan(score) else "")
 
@@ -254,13 +260,14 @@ def grade_jsonl(
     path: Path, data_dir: Path, get_competition: Callable[[str], Competition] | None = None,
 ) -> RunReport:
     """Grade every entry of a run file; competitions are looked up in `bench.registry` by default."""
-    if get_competition is None:
-        from bench.registry import get_competition
-    reports = []
-    for entry in read_run_jsonl(path):
-        comp = get_competition(entry.competition_id)
-        reports.append(grade_submission(comp, entry.submission_path, data_dir))
-    return RunReport(reports)
+    get_competition = get_competition or registry_competition
+    entries = [(entry, get_competition(entry.competition_id)) for entry in read_run_jsonl(path)]
+    unprepared = sorted({comp.id: comp for _, comp in entries if not is_prepared(comp, data_dir)}.values(),
+                        key=lambda c: c.id)
+    if unprepared:  # grading them would count every submission invalid: stop before grading any
+        commands = "; ".join(prepare_command(comp, data_dir) for comp in unprepared)
+        raise NotPrepared(f"not prepared in {data_dir}: {', '.join(c.id for c in unprepared)}. Run: {commands}")
+    return RunReport([grade_submission(comp, entry.submission_path, data_dir) for entry, comp in entries])
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
+
+from bench.paths import NotPrepared, default_data_dir, prepare_command
 
 logger = logging.getLogger(__name__)
 
@@ -29,16 +30,7 @@ def add_grade_commands(subparsers: "argparse._SubParsersAction") -> None:
 
 
 def _data_dir(given: Path | None) -> Path:
-    if given is not None:
-        return given
-    try:
-        from bench.data import default_data_dir
-
-        return default_data_dir()
-    except ImportError:
-        from platformdirs import user_cache_dir
-
-        return Path(os.environ.get("MLE_SUITE_DATA_DIR") or Path(user_cache_dir("mle-bench")) / "data")
+    return given if given is not None else default_data_dir()
 
 
 def _competition(competition_id: str):
@@ -63,8 +55,7 @@ def run_grade(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     data_dir = _data_dir(args.data_dir)
     if not answers_path(comp, data_dir).is_file():
-        return _fail(f"{comp.id} is not prepared in {data_dir}; run `python -m bench prepare -c {comp.id}`"
-                     + (f" --data-dir {data_dir}" if args.data_dir else ""))
+        return _fail(f"{comp.id} is not prepared in {data_dir}; run `{prepare_command(comp, data_dir)}`")
     report = grade_submission(comp, args.submission, data_dir)
     if not args.json:
         print(format_competition_report(report))
@@ -81,7 +72,7 @@ def run_grade_run(args: argparse.Namespace) -> int:
         return _fail(f"no run file at {args.run_file}")
     try:
         run = grade_jsonl(args.run_file, _data_dir(args.data_dir))
-    except (ValueError, LookupError, FileNotFoundError) as exc:
+    except (ValueError, LookupError, FileNotFoundError, NotPrepared) as exc:
         return _fail(str(exc))
     args.output_dir.mkdir(parents=True, exist_ok=True)
     out = args.output_dir / f"{datetime.now().strftime('%Y-%m-%dT%H-%M-%S-%Z')}_grading_report.json"

@@ -138,7 +138,13 @@ def download_leaderboard(competition_id: str, retries: int = 3, backoff_s: float
     return frame
 
 
+SUPPORTED_CLIENT = "kaggle>=2.2,<3"
+
+
 def _leaderboard_page(api: Any, competition_id: str, page_size: int, token: str | None):
+    if not hasattr(api, "build_kaggle_client"):
+        raise KaggleError(f"the installed `kaggle` client is too old for the leaderboard API this tool uses; "
+                          f"run `pip install '{SUPPORTED_CLIENT}'`, or pass --leaderboard-from PATH.")
     from kagglesdk.competitions.types.competition_api_service import ApiGetLeaderboardRequest
 
     with api.build_kaggle_client() as client:

@@ -10,7 +10,6 @@ Several hyper-parameters and seeds per rung give enough rows for the medal bands
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import time
@@ -22,20 +21,13 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from bench.competition import Competition
+from bench.competition import Competition, FitPredict, Rung
+from bench.metrics import get_metric
+from bench.paths import competition_paths, ensure_prepared
 
 logger = logging.getLogger(__name__)
 
-# fit_predict(public_dir, params, seed) -> submission DataFrame in the competition's format.
-FitPredict = Callable[[Path, dict, int], pd.DataFrame]
-
-
-@dataclass(frozen=True)
-class Rung:
-    name: str
-    fit_predict: FitPredict
-    variants: tuple[dict, ...] = ({},)
-    seeds: tuple[int, ...] = (0,)
+__all__ = ["FitPredict", "Rung", "LadderEntry", "LadderResult", "NoLadder", "ladder_for", "run_ladder"]
 
 
 @dataclass
@@ -67,10 +59,7 @@ def sorted_entries(entries: list[LadderEntry], lower_is_better: bool) -> list[La
 
 
 def ladder_for(comp: Competition) -> tuple[Rung, ...]:
-    from bench.registry import competition_module
-
-    module = competition_module(comp.id)
-    rungs = getattr(module, "LADDER", None) if module is not None else None
+    rungs = comp.ladder
     if not rungs:
         raise NoLadder(f"{comp.id} has no reference ladder; its leaderboard comes from Kaggle")
     return tuple(rungs)
@@ -107,10 +96,9 @@ def score_submission(comp: Competition, submission: pd.DataFrame, answers: pd.Da
 
 def _metric_fn(name: str) -> Callable[..., float]:
     try:
-        metrics = importlib.import_module("bench.metrics")
-        return metrics.get_metric(name)
-    except (ImportError, AttributeError, KeyError, LookupError, ValueError):
-        logger.debug("bench.metrics has no %r yet; using the local fallback", name)
+        return get_metric(name)
+    except LookupError:
+        logger.debug("bench.metrics has no %r; using the local fallback", name)
     return _FALLBACK[name]
 
 
@@ -139,8 +127,6 @@ _FALLBACK: dict[str, Callable[..., float]] = {
 
 def run_ladder(comp: Competition, data_dir: Path | None = None) -> LadderResult:
     """Train and score every rung variant; write the leaderboard files; return the results."""
-    from bench.data import competition_paths, ensure_prepared
-
     paths = ensure_prepared(comp, data_dir)
     answers = pd.read_csv(paths.private / comp.schema.answers_file)
     result = LadderResult(comp.id, comp.metric.lower_is_better)

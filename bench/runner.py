@@ -30,7 +30,7 @@ from bench.data import competition_paths, default_data_dir, is_prepared, prepare
 from bench.grade import grade_submission
 from bench.registry import get_competition
 from bench.snapshots import snapshots_every
-from bench.task import TaskPaths, build_task
+from bench.task import TaskPaths, build_task, public_view
 from bench.validate import make_validator
 from sandbox import Limits, Sandbox, SandboxConfig, open_sandbox
 from sandbox.errors import SandboxError, WallTimeExceeded
@@ -295,7 +295,9 @@ def run_one(spec: RunSpec, on_event: Callable[[Any], None] | None = None) -> Run
     except LookupError as exc:
         raise RunError(str(exc)) from None
     data_dir = Path(spec.data_dir) if spec.data_dir else default_data_dir()
-    public = public_data(comp, data_dir)
+    public_data(comp, data_dir)
+    # An obfuscated run sees the obfuscated description everywhere, its data dir included.
+    public = public_view(comp, data_dir, spec.obfuscated)
     rd = _run_dir(spec)
     with _locked(rd.root):
         return _run_in(spec, comp, data_dir, public, rd, on_event)

@@ -7,11 +7,16 @@ ones MLE-bench uses, so an agent written for MLE-bench reads the same locations.
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.competition import Competition
+from bench.paths import ensure_prepared
 from scaffolds.core.task import Task, TaskLimits
+
+OBFUSCATED_VIEW = "public-obfuscated"
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,49 @@ def instructions(limits: TaskLimits, obfuscated: bool = False, hardware: str | N
                          limits=_format_limits(limits)).strip()
 
 
+def public_description(comp: Competition, obfuscated: bool) -> str:
+    """The text an agent sees as `<data>/description.md`: for an obfuscated run the obfuscated
+    variant, never the plain one (a competition without one falls back to the plain text)."""
+    if obfuscated:
+        return comp.description_obfuscated or comp.description
+    return comp.description
+
+
+def public_view(comp: Competition, data_dir: Path | None, obfuscated: bool) -> Path:
+    """The folder to mount as the agent's data dir. A plain run gets `prepared/public/` (whose
+    `description.md` is the plain text). An obfuscated run gets `prepared/public-obfuscated/`: the
+    same files as hard links (copies where the file system refuses links), with `description.md`
+    the obfuscated text, so the plain description is nowhere in what the agent can read. The view
+    is built once per prepare (a new prepare replaces `prepared/`, view included)."""
+    paths = ensure_prepared(comp, data_dir)
+    if not obfuscated:
+        return paths.public
+    view = paths.prepared / OBFUSCATED_VIEW
+    text = public_description(comp, True)
+    if not view.is_dir() or (view / "description.md").read_text(encoding="utf-8") != text:
+        _build_view(paths.public, view, text)
+    return view
+
+
+def _build_view(public: Path, view: Path, description: str) -> None:
+    staging = view.with_name(view.name + ".tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    for folder, _dirs, files in os.walk(public, followlinks=False):
+        rel = Path(folder).relative_to(public)
+        (staging / rel).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            source, target = Path(folder) / name, staging / rel / name
+            if source.is_symlink() or (rel == Path(".") and name == "description.md"):
+                continue  # a link is never followed; the description is replaced below
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+    (staging / "description.md").write_text(description, encoding="utf-8")
+    shutil.rmtree(view, ignore_errors=True)
+    os.replace(staging, view)
+
+
 def build_task(comp: Competition, data_dir: Path | None = None, limits: TaskLimits | None = None,
                obfuscated: bool = False, hardware: str | None = None, paths: TaskPaths | None = None) -> Task:
     """The `Task` for one competition (both variants filled; `obfuscated` picks the one shown)."""
@@ -101,6 +149,6 @@ def build_task(comp: Competition, data_dir: Path | None = None, limits: TaskLimi
         lower_is_better=comp.metric.lower_is_better,
         metric_name=comp.metric.name,
         instructions_obfuscated=instructions(limits, True, hardware, paths),
-        description_obfuscated=comp.description_obfuscated or comp.description,
+        description_obfuscated=public_description(comp, True),
         obfuscated=obfuscated,
     )

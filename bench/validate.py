@@ -1,8 +1,13 @@
-"""Format-only validation of a submission CSV, driven by the competition's SubmissionSchema.
+"""Validation of a submission: the verdict the validation server gives an agent (never a score).
 
-Never computes a score. Memory stays bounded: the file size is checked first, the bytes are
-scanned in blocks (encoding, binary content), and rows are parsed in chunks, stopping as soon as
-there are more rows than the answers have.
+For a competition with a grader (every MLE-bench one), the verdict is the grader's, as MLE-bench's
+validation server runs the grader and discards the score: valid exactly when it would be scored.
+The format checks below, driven by the competition's SubmissionSchema, then only add warnings.
+For a competition without one (the offline split), the format checks are the verdict.
+
+The format checks keep memory bounded: the file size is checked first, the bytes are scanned in
+blocks (encoding, binary content), and rows are parsed in chunks, stopping as soon as there are
+more rows than the answers have.
 """
 
 from __future__ import annotations
@@ -15,7 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import numpy as np
+import pandas as pd
+from sandbox import ValidationResult
+
 from bench.competition import Column, Competition
+from bench.errors import InvalidSubmissionError
+from bench.graders import read_frame
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +36,7 @@ CHUNK_ROWS = 250_000
 EXAMPLES = 5
 
 
-def _result(valid: bool, message: str) -> Any:
-    """sandbox.ValidationResult (the type the sandbox's validation server returns)."""
-    try:
-        from sandbox import ValidationResult
-    except ImportError:
-        from sandbox.config import ValidationResult
+def _result(valid: bool, message: str) -> ValidationResult:
     return ValidationResult(valid=valid, message=message)
 
 
@@ -121,9 +127,6 @@ NUMERIC_NA = ["", "nan", "NaN", "NAN", "-nan", "-NaN", "NA", "N/A", "n/a", "NULL
 
 def _coerce_floats(values: Any) -> Any:
     """Text cells -> floats, NaN where a cell is not a number (slow path, only for bad columns)."""
-    import numpy as np
-    import pandas as pd
-
     try:
         return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, copy=True)
     except (OverflowError, TypeError, ValueError):  # e.g. a 400-digit integer
@@ -139,9 +142,6 @@ def _coerce_floats(values: Any) -> Any:
 def _check_column(col: Column, values: Any, first_row: int, found: _Findings) -> None:
     """Values of one column in one chunk: numbers already parsed by pandas when the column was
     clean (the fast path), else strings; NaN where the cell was empty/missing."""
-    import numpy as np
-    import pandas as pd
-
     rows = np.arange(first_row, first_row + len(values))
     if col.kind in NUMERIC_KINDS:
         if pd.api.types.is_numeric_dtype(values.dtype):
@@ -172,8 +172,6 @@ def _check_column(col: Column, values: Any, first_row: int, found: _Findings) ->
 
 
 def _check_range(col: Column, numbers: Any, rows: Any, found: _Findings) -> None:
-    import numpy as np
-
     low = 0.0 if col.kind == "probability" and col.low is None else col.low
     high = 1.0 if col.kind == "probability" and col.high is None else col.high
     with np.errstate(invalid="ignore"):
@@ -193,8 +191,6 @@ def _check_range(col: Column, numbers: Any, rows: Any, found: _Findings) -> None
 
 
 def _check_sums(comp: Competition, chunk: Any, first_row: int, found: _Findings) -> None:
-    import numpy as np
-
     cols = list(comp.schema.rows_sum_to_one)
     numbers = np.stack([_coerce_floats(chunk[c]) for c in cols], axis=1)
     numbers = np.nan_to_num(numbers, nan=0.0)  # NaN cells are reported by the column checks
@@ -210,8 +206,6 @@ def _check_sums(comp: Competition, chunk: Any, first_row: int, found: _Findings)
 
 def _scan_rows(path: Path, comp: Competition, expected: Expected, found: _Findings) -> tuple[int, list[Any], bool]:
     """Parse in chunks; returns (rows read, id chunks, stopped_early)."""
-    import pandas as pd
-
     schema = comp.schema
     limit = expected.rows if expected.ids is None else len(expected.ids)
     limit = MAX_ROWS_WITHOUT_ANSWERS if limit is None else limit
@@ -241,9 +235,6 @@ def _scan_rows(path: Path, comp: Competition, expected: Expected, found: _Findin
 
 
 def _id_problems(id_chunks: list[Any], expected: Expected, id_column: str) -> list[str]:
-    import numpy as np
-    import pandas as pd
-
     if not id_chunks:
         return []
     ids = np.concatenate(id_chunks).tolist()
@@ -262,27 +253,51 @@ def _id_problems(id_chunks: list[Any], expected: Expected, id_column: str) -> li
     return problems
 
 
-def validate_submission(
-    path: Path, comp: Competition, expected: Expected | None = None, *, max_bytes: int = MAX_BYTES,
-) -> Any:
-    """Check a submission's format against `comp.schema` and the expected ids/row count.
-
-    Returns `sandbox.ValidationResult(valid, message)`; never raises for a bad file."""
-    path = Path(path)
-    expected = expected or Expected()
+def format_problems(path: Path, comp: Competition, expected: Expected | None = None, *,
+                    max_bytes: int = MAX_BYTES) -> list[str]:
+    """What differs from `comp.schema` and the expected ids/row count; never raises for a bad file."""
     try:
-        problems = _validate(path, comp, expected, max_bytes)
+        return _validate(Path(path), comp, expected or Expected(), max_bytes)
     except Exception as exc:  # a parser corner we did not foresee must still not be a traceback
         logger.exception("validator failed on %s", path)
-        problems = [f"the file could not be read as CSV ({type(exc).__name__}: {str(exc)[:200]})"]
+        return [f"the file could not be read as CSV ({type(exc).__name__}: {str(exc)[:200]})"]
+
+
+def validate_submission(
+    path: Path, comp: Competition, expected: Expected | None = None, *, max_bytes: int = MAX_BYTES,
+) -> ValidationResult:
+    """The format checks as a verdict (competitions without a grader). Never raises for a bad file."""
+    problems = format_problems(path, comp, expected, max_bytes=max_bytes)
     if problems:
         return _result(False, "Invalid submission: " + "; ".join(problems))
     return _result(True, "Submission is valid.")
 
 
-def _validate(path: Path, comp: Competition, expected: Expected, max_bytes: int) -> list[str]:
-    import pandas as pd
+def grader_verdict(path: Path, comp: Competition, answers: pd.DataFrame, expected: Expected | None = None, *,
+                   max_bytes: int = MAX_BYTES) -> ValidationResult:
+    """MLE-bench's verdict: valid when the competition's grader scores the file; the format checks
+    add warnings. Files over `max_bytes` are refused unread (a deliberate deviation: memory)."""
+    path = Path(path)
+    if path.is_symlink():  # the harness validates its own copies; a link is refused, never followed
+        return _result(False, f"Invalid submission: {path.name} is a symbolic link, not a regular file")
+    if not path.is_file() or path.suffix.lower() != ".csv":
+        return _result(False, f"Invalid submission: no .csv file at {path}")
+    if path.stat().st_size > max_bytes:
+        return _result(False, f"Invalid submission: the file is over the {max_bytes / 2**20:.0f} MiB limit")
+    try:
+        comp.grade_fn(read_frame(path), answers.copy(deep=True))
+    except InvalidSubmissionError as exc:
+        return _result(False, f"Invalid submission: {exc}")
+    except Exception as exc:  # MLE-bench counts any grader failure as an invalid submission
+        logger.warning("the grader of %s failed on %s: %s: %s", comp.id, path, type(exc).__name__, exc)
+        return _result(False, f"Invalid submission: grading it failed ({type(exc).__name__}: {str(exc)[:300]})")
+    warnings = format_problems(path, comp, expected, max_bytes=max_bytes)
+    if warnings:
+        return _result(True, "Submission is valid. Warnings (it is scored anyway): " + "; ".join(warnings))
+    return _result(True, "Submission is valid.")
 
+
+def _validate(path: Path, comp: Competition, expected: Expected, max_bytes: int) -> list[str]:
     # The harness hands the validator its own private copy (sandbox.Sandbox.validate, the validation
     # server, bench.grade), never the agent's file: a link here is refused, not followed.
     if path.is_symlink():
@@ -336,8 +351,6 @@ def answers_path(comp: Competition, data_dir: Path) -> Path:
 
 def read_answers(comp: Competition, data_dir: Path, id_only: bool = False) -> Any:
     """The private answers as a DataFrame (ids as text); FileNotFoundError says how to prepare."""
-    import pandas as pd
-
     path = answers_path(comp, data_dir)
     if not path.is_file():
         raise FileNotFoundError(f"answers not found at {path}; run `python -m bench prepare -c {comp.id}`")
@@ -361,11 +374,18 @@ def load_expected(comp: Competition, data_dir: Path) -> Expected:
     return expected_from_answers(comp, read_answers(comp, data_dir, id_only=True))
 
 
-def make_validator(comp: Competition, data_dir: Path) -> Callable[[Path], Any]:
-    """A `(path) -> ValidationResult` for the sandbox; the answers' ids are read once, here."""
+def read_grader_answers(comp: Competition, data_dir: Path) -> pd.DataFrame:
+    """The private answers read as MLE-bench reads them (for `comp.grade_fn`)."""
+    path = answers_path(comp, data_dir)
+    if not path.is_file():
+        raise FileNotFoundError(f"answers not found at {path}; run `python -m bench prepare -c {comp.id}`")
+    return read_frame(path)
+
+
+def make_validator(comp: Competition, data_dir: Path) -> Callable[[Path], ValidationResult]:
+    """A `(path) -> ValidationResult` for the sandbox; the answers are read once, here."""
     expected = load_expected(comp, data_dir)
-
-    def validator(path: Path) -> Any:
-        return validate_submission(Path(path), comp, expected)
-
-    return validator
+    if comp.grade_fn is None:
+        return lambda path: validate_submission(Path(path), comp, expected)
+    answers = read_grader_answers(comp, data_dir)
+    return lambda path: grader_verdict(Path(path), comp, answers, expected)

@@ -102,45 +102,66 @@ def weighted_roc_auc(
     y_true: Any, y_pred: Any, tpr_thresholds: Sequence[float] = (0.0, 0.4, 1.0),
     weights: Sequence[float] = (2.0, 1.0),
 ) -> float:
-    """ALASKA2's AUC with TPR bands weighted (0-0.4 twice as much as 0.4-1), normalised to 1."""
+    """ALASKA2's AUC with TPR bands weighted (0-0.4 twice as much as 0.4-1), normalised to 1.
+
+    As MLE-bench computes it: the band edges are inserted into the ROC curve (FPR interpolated
+    linearly), then each band's points plus a closing point (1, band top) are integrated with the
+    trapezoid rule, the band's bottom taken as zero. Tied scores give the curve's diagonal steps."""
     from sklearn.metrics import auc, roc_curve
 
     t, p = floats_pair(y_true, y_pred)
     two_classes(t)
     fpr, tpr, _ = roc_curve(t, p, pos_label=1)
-    edges = np.asarray(tpr_thresholds, dtype=float)
-    w = np.asarray(weights, dtype=float)
+    fpr, tpr = _with_tpr_points(fpr, tpr, tpr_thresholds)
+    edges, w = np.asarray(tpr_thresholds, dtype=float), np.asarray(weights, dtype=float)
     total = 0.0
     for i, weight in enumerate(w):
         lo, hi = edges[i], edges[i + 1]
-        mask = (tpr > lo) & (tpr < hi)
-        if not mask.any():
-            # Every threshold jumps across the band: the curve sits at tpr=hi from fpr[...] on.
-            first = fpr[np.argmax(tpr >= hi)]
-            total += weight * (hi - lo) * (1.0 - first)
+        inside = (lo <= tpr) & (tpr <= hi)
+        if not inside.any():
             continue
-        pad = np.linspace(fpr[mask][-1], 1, 100)
-        x = np.concatenate([fpr[mask], pad])
-        y = np.concatenate([tpr[mask], np.full(len(pad), hi)]) - lo
-        total += weight * auc(x, y)
+        xs = np.concatenate([fpr[inside], [1.0]])
+        ys = np.concatenate([tpr[inside], [hi]]) - lo
+        total += weight * auc(xs, ys)
     return float(total / np.dot(edges[1:] - edges[:-1], w))
 
 
-def log_loss(y_true: Any, y_pred: Any, eps: float = KAGGLE_EPS) -> float:
-    """Binary log loss with predictions clipped to [eps, 1-eps] (Kaggle)."""
+def _with_tpr_points(fpr: np.ndarray, tpr: np.ndarray, levels: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """The ROC points plus one at each TPR level not already on the curve, its FPR interpolated
+    between the neighbours (inserted before the first point above the level)."""
+    xs, ys = fpr.tolist(), tpr.tolist()
+    for level in levels:
+        if level in ys:
+            continue
+        i = next((k for k, y in enumerate(ys) if y > level), None)
+        if i is None:
+            continue
+        x = xs[i - 1] + (xs[i] - xs[i - 1]) * (level - ys[i - 1]) / (ys[i] - ys[i - 1])
+        xs.insert(i, x)
+        ys.insert(i, level)
+    return np.asarray(xs), np.asarray(ys)
+
+
+def log_loss(y_true: Any, y_pred: Any) -> float:
+    """Binary log loss as scikit-learn computes it (predictions clipped to float64's machine epsilon,
+    as MLE-bench's graders get it)."""
+    from sklearn.metrics import log_loss as sk_log_loss
+
     t, p = floats_pair(y_true, y_pred)
     in_unit_interval(p)
     if not np.isin(t, (0.0, 1.0)).all():
         raise MetricError("binary log loss needs 0/1 answers")
-    p = np.clip(p, eps, 1 - eps)
-    return float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+    return float(sk_log_loss(t, p))
 
 
-def multiclass_log_loss(y_true: Any, y_pred: Any, eps: float = KAGGLE_EPS) -> float:
-    """Kaggle's multi-class log loss: clip to [eps, 1-eps], renormalise rows, mean of -log p(true).
+def multiclass_log_loss(y_true: Any, y_pred: Any) -> float:
+    """Multi-class log loss as scikit-learn (and so MLE-bench) computes it: probabilities clipped to
+    [eps, 1 - eps] with eps float64's machine epsilon (2.2e-16, so a hard wrong 0 costs 36.04),
+    then the mean of -log p(true class).
 
-    `y_true` is one-hot (n, k) or integer class indices (n,); `y_pred` is (n, k).
-    """
+    `y_true` is one-hot (n, k) or integer class indices (n,); `y_pred` is (n, k)."""
+    from sklearn.metrics import log_loss as sk_log_loss
+
     p = as_2d(to_float(y_pred))
     t = to_float(y_true, "answers")
     check_pair(t, p)
@@ -153,9 +174,7 @@ def multiclass_log_loss(y_true: Any, y_pred: Any, eps: float = KAGGLE_EPS) -> fl
         raise InvalidSubmissionError(f"predictions have {p.shape[1]} class columns, answers {t.shape[1]}")
     if p.min() < 0:
         raise InvalidSubmissionError("probabilities must not be negative")
-    p = np.clip(p, eps, 1 - eps)
-    p = p / p.sum(axis=1, keepdims=True)
-    return float(-np.mean(np.sum(t * np.log(p), axis=1)))
+    return float(sk_log_loss(t, p))
 
 
 def weighted_multilabel_log_loss(
@@ -249,13 +268,16 @@ def probabilistic_f1(y_true: Any, y_pred: Any, beta: float = 1.0) -> float:
     return float((1 + b2) * precision * recall / (b2 * precision + recall))
 
 
-def kl_divergence(y_true: Any, y_pred: Any, eps: float = KAGGLE_EPS) -> float:
-    """Kaggle's KL divergence (HMS): predictions clipped below at eps, sum over classes of
-    y*log(y/p) where y > 0, averaged over rows."""
+def kl_divergence(y_true: Any, y_pred: Any, eps: float = KAGGLE_EPS, normalise_true: bool = True) -> float:
+    """Kaggle's KL divergence as MLE-bench grades HMS: each answer row (expert votes) divided by
+    its sum, predictions clipped to [eps, 1 - eps], sum over classes of y*log(y/p) where y > 0,
+    averaged over rows."""
     t, p = floats_pair(y_true, y_pred)
-    t2, p2 = as_2d(t), np.clip(as_2d(p), eps, None)
+    t2, p2 = as_2d(t), np.clip(as_2d(p), eps, 1 - eps)
     if p.min() < 0:
         raise InvalidSubmissionError("probabilities must not be negative")
+    if normalise_true:
+        t2 = t2 / t2.sum(axis=1, keepdims=True)
     terms = np.where(t2 > 0, t2 * np.log(np.where(t2 > 0, t2, 1) / p2), 0.0)
     return float(np.mean(terms.sum(axis=1)))
 

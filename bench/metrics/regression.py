@@ -18,13 +18,15 @@ def rmse(y_true: Any, y_pred: Any) -> float:
     return float(np.sqrt(np.mean((t - p) ** 2)))
 
 
-def mae(y_true: Any, y_pred: Any, sample_weight: Any = None) -> float:
-    """Mean absolute error; `sample_weight` (e.g. a 0/1 mask of inspiratory rows) weights rows."""
+def mae(y_true: Any, y_pred: Any, sample_weight: Any = None, round_to_integer: bool = False) -> float:
+    """Mean absolute error; `sample_weight` (e.g. a 0/1 mask of inspiratory rows) weights rows.
+    `round_to_integer`: the MAE rounded to a whole number (MLE-bench's volcanic-eruptions grader)."""
     t, p = floats_pair(y_true, y_pred)
     w = None if sample_weight is None else np.asarray(sample_weight, float).reshape(len(t), *([1] * (t.ndim - 1)))
     err = np.abs(t - p)
     if w is None:
-        return float(np.mean(err))
+        value = float(np.mean(err))
+        return float(round(value)) if round_to_integer else value
     if w.sum() == 0:
         raise MetricError("MAE weights are all zero")
     return float(np.sum(err * w) / (w.sum() * (err.size // len(err))))

@@ -115,14 +115,20 @@ def fbeta_rle_mean(y_true: Any, y_pred: Any, beta: float = 0.5) -> float:
     return float(np.mean(scores))
 
 
-def iou_precision_mean(y_true: Any, y_pred: Any, thresholds: Any = None) -> float:
+def iou_precision_mean(y_true: Any, y_pred: Any, thresholds: Any = None, image_pixels: int | None = None) -> float:
     """TGS salt: per image, the fraction of IoU thresholds (0.5, 0.55, ..., 0.95) the single predicted
-    object clears (IoU > t); both empty scores 1, exactly one empty scores 0; mean over images."""
+    object clears (IoU > t); both empty scores 1, exactly one empty scores 0; mean over images.
+
+    With `image_pixels` (MLE-bench's grader): an empty prediction for a non-empty mask is binned by
+    MLE-bench's histogram as if every pixel were predicted, so its IoU is |mask| / image_pixels
+    (a mask covering 62% of the image then scores 0.3, not 0; see bench/DEVIATIONS.md)."""
     ts = np.arange(0.5, 1.0, 0.05) if thresholds is None else np.asarray(thresholds, float)
     scores = []
     for a, b, c in _counts(y_true, y_pred):
         if a + b == 0:
             scores.append(1.0)
+        elif a > 0 and b == 0 and image_pixels is not None:
+            scores.append(float(np.mean(a / image_pixels > ts)))
         elif a == 0 or b == 0:
             scores.append(0.0)
         else:

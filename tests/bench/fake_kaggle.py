@@ -1,5 +1,5 @@
-"""A fake Kaggle API server on 127.0.0.1 for tests, plus synthetic raw archives for five
-competitions that reproduce the real raw layouts (file names, columns, types) at tiny sizes.
+"""A fake Kaggle API server on 127.0.0.1 for tests, serving the synthetic raw trees of
+`tests/bench/raw/` (Kaggle's real layouts at tiny sizes) as competition archives.
 
 The real `kaggle` client is pointed at it with its own settings: `KAGGLE_API_ENVIRONMENT=LOCALHOST`
 makes it call `http://localhost/api/v1/...`, and `HTTP_PROXY` routes those requests to this
@@ -9,16 +9,16 @@ server, which therefore speaks the proxy form of HTTP (absolute URLs in the requ
 from __future__ import annotations
 
 import base64
-import io
 import json
 import threading
-import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
 import numpy as np
-import pandas as pd
+
+from tests.bench.raw import builder, raw_ids
+from tests.bench.raw._files import zip_bytes
 
 SERVICE = "/api/v1/competitions.CompetitionApiService/"
 
@@ -130,121 +130,19 @@ class FakeKaggle:
 
 # --- synthetic raw archives -------------------------------------------------------------------
 
-def _zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
-    return buffer.getvalue()
-
-
-def _csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode()
-
-
-def _png(array: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(array.astype(np.uint8), mode="L").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def _jpg(rng: np.random.Generator) -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(rng.integers(0, 255, (32, 32, 3), dtype=np.uint8), mode="RGB").save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
-def spaceship_titanic_raw(n: int = 100) -> dict[str, bytes]:
-    rng = np.random.default_rng(1)
-    ids = [f"{g:04d}_{p:02d}" for g, p in zip(range(1, n + 1), rng.integers(1, 3, n))]
-    train = pd.DataFrame({
-        "PassengerId": ids, "HomePlanet": rng.choice(["Earth", "Europa", "Mars"], n),
-        "CryoSleep": rng.choice([True, False], n),
-        "Cabin": [f"{d}/{i}/{s}" for d, i, s in zip(rng.choice(list("ABCFG"), n), range(n), rng.choice(["P", "S"], n))],
-        "Destination": rng.choice(["TRAPPIST-1e", "55 Cancri e", "PSO J318.5-22"], n),
-        "Age": rng.integers(0, 80, n).astype(float), "VIP": rng.choice([True, False], n),
-        "RoomService": rng.integers(0, 500, n).astype(float), "FoodCourt": rng.integers(0, 500, n).astype(float),
-        "ShoppingMall": rng.integers(0, 500, n).astype(float), "Spa": rng.integers(0, 500, n).astype(float),
-        "VRDeck": rng.integers(0, 500, n).astype(float), "Name": [f"Person {i}" for i in range(n)],
-        "Transported": rng.choice([True, False], n),
-    })
-    test = train.drop(columns=["Transported"]).head(20).assign(PassengerId=[f"9{i:03d}_01" for i in range(20)])
-    sample = pd.DataFrame({"PassengerId": test["PassengerId"], "Transported": False})
-    return {"train.csv": _csv(train), "test.csv": _csv(test), "sample_submission.csv": _csv(sample)}
-
-
-def spooky_raw(n: int = 60) -> dict[str, bytes]:
-    rng = np.random.default_rng(2)
-    train = pd.DataFrame({"id": [f"id{i:05d}" for i in range(n)],
-                          "text": [f"It was a dark night, number {i}." for i in range(n)],
-                          "author": rng.choice(["EAP", "HPL", "MWS"], n)})
-    test = pd.DataFrame({"id": [f"id9{i:04d}" for i in range(10)], "text": ["A test sentence."] * 10})
-    sample = pd.DataFrame({"id": test["id"], "EAP": 0.403493538995863, "HPL": 0.287808366106543,
-                           "MWS": 0.308698094897594})
-    return {"train.zip": _zip({"train.csv": _csv(train)}), "test.zip": _zip({"test.csv": _csv(test)}),
-            "sample_submission.zip": _zip({"sample_submission.csv": _csv(sample)})}
-
-
-def cactus_raw(n: int = 50) -> dict[str, bytes]:
-    rng = np.random.default_rng(3)
-    ids = [f"{rng.integers(0, 16**8):08x}{i:04d}.jpg" for i in range(n)]
-    train = pd.DataFrame({"id": ids, "has_cactus": rng.integers(0, 2, n)})
-    test_ids = [f"t{i:04d}.jpg" for i in range(8)]
-    sample = pd.DataFrame({"id": test_ids, "has_cactus": 0.5})
-    return {"train.csv": _csv(train), "sample_submission.csv": _csv(sample),
-            "train.zip": _zip({f"train/{i}": _jpg(rng) for i in ids}),
-            "test.zip": _zip({f"test/{i}": _jpg(rng) for i in test_ids})}
-
-
-def taxi_raw(n: int = 10_100) -> dict[str, bytes]:
-    rng = np.random.default_rng(4)
-    times = pd.Timestamp("2012-01-01") + pd.to_timedelta(rng.integers(0, 10**8, n), unit="s")
-    stamps = times.strftime("%Y-%m-%d %H:%M:%S UTC")
-    frame = pd.DataFrame({
-        "key": [f"{t[:19]}.{i:07d}" for i, t in enumerate(stamps)],
-        "fare_amount": np.round(rng.uniform(2.5, 60, n), 2), "pickup_datetime": stamps,
-        "pickup_longitude": rng.uniform(-74.05, -73.75, n), "pickup_latitude": rng.uniform(40.6, 40.85, n),
-        "dropoff_longitude": rng.uniform(-74.05, -73.75, n), "dropoff_latitude": rng.uniform(40.6, 40.85, n),
-        "passenger_count": rng.integers(1, 6, n),
-    })
-    test = frame.drop(columns=["fare_amount"]).head(50)
-    sample = pd.DataFrame({"key": test["key"], "fare_amount": 11.35})
-    return {"train.csv": _csv(frame), "test.csv": _csv(test), "sample_submission.csv": _csv(sample),
-            "GCP-Coupons-Instructions.rtf": b"{\\rtf1\\ansi Coupons are not part of this test.}"}
-
-
-def denoising_raw(n: int = 10, shape: tuple[int, int] = (12, 17)) -> dict[str, bytes]:
-    rng = np.random.default_rng(5)
-    names = [f"{2 * i + 1}.png" for i in range(n)]
-    clean = {nm: np.where(rng.random(shape) < 0.2, 0, 255) for nm in names}
-    noisy = {nm: np.clip(img * 0.8 + rng.integers(0, 50, shape), 0, 255) for nm, img in clean.items()}
-    test = {f"{100 + i}.png": rng.integers(0, 255, shape) for i in range(3)}
-    sample = pd.DataFrame({"id": [f"100_1_{c}" for c in range(1, 4)], "value": 1})
-    return {"train.zip": _zip({f"train/{k}": _png(v) for k, v in noisy.items()}),
-            "train_cleaned.zip": _zip({f"train_cleaned/{k}": _png(v) for k, v in clean.items()}),
-            "test.zip": _zip({f"test/{k}": _png(v) for k, v in test.items()}),
-            "sampleSubmission.csv": _csv(sample)}
-
-
-RAW_BUILDERS = {
-    "spaceship-titanic": spaceship_titanic_raw,
-    "spooky-author-identification": spooky_raw,
-    "aerial-cactus-identification": cactus_raw,
-    "new-york-city-taxi-fare-prediction": taxi_raw,
-    "denoising-dirty-documents": denoising_raw,
-}
+RAW_BUILDERS = {cid: builder(cid) for cid in raw_ids()}
+spaceship_titanic_raw = RAW_BUILDERS["spaceship-titanic"]
+spooky_raw = RAW_BUILDERS["spooky-author-identification"]
 
 
 def competition_archive(competition_id: str) -> bytes:
     """The zip Kaggle would serve for this competition (synthetic contents)."""
-    return _zip(RAW_BUILDERS[competition_id]())
+    return zip_bytes(builder(competition_id)())
 
 
-def leaderboard_rows(n: int = 30, lower_is_better: bool = False) -> list[dict]:
-    scores = np.linspace(0.95, 0.55, n) if not lower_is_better else np.linspace(0.1, 3.0, n)
+def leaderboard_rows(n: int = 30, lower_is_better: bool = False, scores: list[float] | None = None) -> list[dict]:
+    """Leaderboard rows as Kaggle's API returns them; `scores` (best first) or an evenly spaced board."""
+    if scores is None:
+        scores = list(np.linspace(0.95, 0.55, n) if not lower_is_better else np.linspace(0.1, 3.0, n))
     return [{"teamId": 1000 + i, "teamName": f"team {i}", "submissionDate": "2021-03-01T12:00:00Z",
              "score": f"{s:.5f}"} for i, s in enumerate(scores)]

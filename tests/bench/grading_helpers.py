@@ -29,11 +29,14 @@ REGRESSION = SubmissionSchema(id_column="id", columns=(Column("id", "id"), Colum
 
 
 def write_data(root: Path, comp: Competition, answers: pd.DataFrame, leaderboard: list[float] | None) -> Path:
-    """`<root>/<id>/prepared/private/<answers>` and `<root>/<id>/leaderboard.csv`; returns root."""
+    """`<root>/<id>/prepared/private/<answers>`, the sample submission (the answers' ids) and
+    `<root>/<id>/leaderboard.csv`; returns root."""
     private = root / comp.id / "prepared" / "private"
     private.mkdir(parents=True, exist_ok=True)
     (root / comp.id / "prepared" / "public").mkdir(exist_ok=True)
     answers.to_csv(private / comp.schema.answers_file, index=False)
+    sample_side = "private" if comp.schema.sample_is_private else "public"
+    answers.to_csv(root / comp.id / "prepared" / sample_side / comp.schema.sample_file, index=False)
     if leaderboard is not None:
         pd.DataFrame({"teamName": [f"t{i}" for i in range(len(leaderboard))], "score": leaderboard}).to_csv(
             root / comp.id / "leaderboard.csv", index=False)

@@ -24,6 +24,9 @@ def data_dir(tmp_path):
     private = tmp_path / "data" / comp.id / "prepared" / "private"
     private.mkdir(parents=True)
     pd.DataFrame({"PassengerId": IDS, "Transported": TRUTH}).to_csv(private / comp.schema.answers_file, index=False)
+    public = private.parent / "public"
+    public.mkdir()
+    pd.DataFrame({"PassengerId": IDS, "Transported": False}).to_csv(public / comp.schema.sample_file, index=False)
     pd.DataFrame({"teamName": list("abcde"), "score": [0.9, 0.85, 0.8, 0.7, 0.6]}).to_csv(
         tmp_path / "data" / comp.id / "leaderboard.csv", index=False)
     return tmp_path / "data"
@@ -94,3 +97,14 @@ def test_python_m_bench_grade_is_wired(tmp_path, data_dir):
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["gold_medal"] is True
+
+
+def test_grade_run_on_an_unprepared_competition_stops_with_the_prepare_command(tmp_path, data_dir, capsys):
+    run = tmp_path / "run.jsonl"
+    run.write_text("\n".join(json.dumps({"competition_id": cid, "submission_path": str(_submission(tmp_path, TRUTH))})
+                             for cid in ("spaceship-titanic", "spooky-author-identification")))
+    out_dir = tmp_path / "reports"
+    assert main(["grade-run", str(run), "--output-dir", str(out_dir), "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert f"python -m bench prepare -c spooky-author-identification --data-dir {data_dir}" in err
+    assert "spaceship-titanic" not in err.split("Run:")[1] and not out_dir.exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import zipfile
 from pathlib import Path
 
@@ -12,12 +14,20 @@ from sklearn.model_selection import train_test_split
 
 from bench.archives import ArchiveError
 from bench.cli import main
-from bench.data import MARKER, is_prepared, prepare
+from bench.data import MARKER, ChecksumMismatch, checksums, competition_paths, is_prepared
+from bench.data import prepare as _prepare
 from bench.kaggle import KaggleError
 from bench.registry import get_competition
 from tests.bench.fake_kaggle import RAW_BUILDERS, FakeKaggle, competition_archive, leaderboard_rows
 
-KAGGLE_IDS = list(RAW_BUILDERS)
+KAGGLE_IDS = ["spaceship-titanic", "spooky-author-identification", "aerial-cactus-identification",
+              "new-york-city-taxi-fare-prediction", "denoising-dirty-documents"]
+
+
+def prepare(*args, **kwargs):
+    """Synthetic raw data cannot match MLE-bench's checksums; verification has its own tests."""
+    kwargs.setdefault("skip_verification", True)
+    return _prepare(*args, **kwargs)
 
 
 def _point_client_at(monkeypatch, tmp_path: Path, proxy: str, with_credentials: bool = True) -> None:
@@ -95,7 +105,7 @@ def _check_split(cid: str, paths) -> None:
         assert test == sorted(expected_test) and len(test) == 2
         assert sorted(p.name for p in (paths.public / "train_cleaned").iterdir()) == train
         answers = pd.read_csv(paths.private / "answers.csv")
-        assert list(answers.columns) == ["id", "value"] and len(answers) == 2 * 12 * 17
+        assert list(answers.columns) == ["id", "value"] and len(answers) == 2 * 8 * 11
         assert answers["id"].iloc[0] == f"{Path(sorted(test)[0]).stem}_1_1"
         assert answers["value"].between(0, 1).all()
         sample = pd.read_csv(paths.public / "sampleSubmission.csv")
@@ -126,17 +136,33 @@ def _check_split(cid: str, paths) -> None:
         assert "Transported" not in pd.read_csv(paths.public / "test.csv").columns
 
 
-def test_outputs_are_compared_with_mle_bench_checksums(fake, tmp_path, caplog):
-    import json
-
+def test_archive_unlike_mle_bench_s_is_an_error_and_kept_for_a_rerun(fake, tmp_path):
     comp = get_competition("spaceship-titanic")
-    paths = prepare(comp, tmp_path / "d")
+    with pytest.raises(ChecksumMismatch, match="not the archive MLE-bench recorded.*--skip-verification"):
+        _prepare(comp, tmp_path / "d")
+    paths = competition_paths(comp, tmp_path / "d")
+    assert not is_prepared(comp, tmp_path / "d") and paths.archive.is_file() and not paths.staging.exists()
+    _prepare(comp, tmp_path / "d", skip_verification=True)  # reuses the download
+    assert is_prepared(comp, tmp_path / "d")
+    assert sum("DownloadDataFiles" in r for r in fake.state.requests) == 1
+
+
+def test_prepared_files_are_checked_against_mle_bench_s_checksums(fake, tmp_path):
+    comp = get_competition("spaceship-titanic")
+    first = _prepare(comp, tmp_path / "ref", skip_verification=True)
+    sums = checksums(first.prepared)
+    assert set(sums) == {k for k in comp.reference_md5 if k != "zip"}  # only what MLE-bench hashes
+    wrong = dataclasses.replace(comp, reference_md5={**sums, "public/test.csv": "0" * 32})
+    with pytest.raises(ChecksumMismatch, match=r"public/test.csv differs\. .*--skip-verification") as err:
+        _prepare(wrong, tmp_path / "d")
+    assert "train.csv" not in str(err.value)
+    paths = competition_paths(comp, tmp_path / "d")
+    assert not is_prepared(comp, tmp_path / "d") and (paths.raw / "train.csv").is_file()  # raw kept
+    right = dataclasses.replace(comp, reference_md5=sums)
+    _prepare(right, tmp_path / "d")
     marker = json.loads((paths.prepared / MARKER).read_text())
-    # synthetic raw data cannot reproduce MLE-bench's bytes: every recorded file is reported
-    assert sorted(marker["mle_bench_mismatches"]) == sorted(k for k in comp.reference_md5 if k != "zip")
-    assert "not the one MLE-bench recorded" in caplog.text and "differ(s) from the files" in caplog.text
-    assert set(marker["md5"]) == {"public/train.csv", "public/test.csv", "public/sample_submission.csv",
-                                  "public/description.md", "private/test.csv"}
+    assert marker["verified_against_mle_bench"] and marker["md5"] == sums
+    assert not paths.raw.exists()
 
 
 def test_keep_raw_keeps_archive_and_raw(fake, tmp_path):
@@ -208,7 +234,7 @@ def test_network_error(monkeypatch, tmp_path):
 
 def test_cli_reports_kaggle_error(fake, tmp_path, capsys):
     fake.state.failures["spaceship-titanic"] = "rules"
-    assert main(["prepare", "-c", "spaceship-titanic", "--data-dir", str(tmp_path / "d")]) == 1
+    assert main(["prepare", "-c", "spaceship-titanic", "--skip-verification", "--data-dir", str(tmp_path / "d")]) == 1
     err = capsys.readouterr().err
     assert "accepted the competition rules" in err and "Traceback" not in err
 
@@ -220,3 +246,32 @@ def test_missing_leaderboard_warns_but_data_is_ready(fake, tmp_path, caplog):
     assert is_prepared(comp, tmp_path / "d") and not paths.leaderboard.exists()
     assert "--leaderboard-from" in caplog.text
     np.testing.assert_equal(len(pd.read_csv(paths.private / "test.csv")), 10)
+
+
+def test_a_client_without_the_leaderboard_api_gets_an_actionable_message():
+    from bench.kaggle import _leaderboard_page
+
+    class OldClient:  # kaggle < 2.2 has no build_kaggle_client
+        pass
+
+    with pytest.raises(KaggleError, match="too old.*pip install 'kaggle>=2.2,<3'.*--leaderboard-from"):
+        _leaderboard_page(OldClient(), "spaceship-titanic", 20, None)
+
+
+def test_prepare_a_whole_split_and_a_list_file_through_the_cli(monkeypatch, tmp_path, capsys):
+    from bench.splits import SPLITS
+
+    with FakeKaggle() as server:
+        for cid in SPLITS["dev"]:
+            server.state.archives[cid] = competition_archive(cid)
+            server.state.leaderboards[cid] = leaderboard_rows(20)
+        _point_client_at(monkeypatch, tmp_path, server.proxy_url)
+        data = tmp_path / "d"
+        assert main(["prepare", "--split", "dev", "--skip-verification", "--data-dir", str(data)]) == 0
+        assert all(is_prepared(get_competition(cid), data) for cid in SPLITS["dev"])
+        listed = tmp_path / "ids.txt"
+        listed.write_text("# two of them\nspaceship-titanic\n\nplayground-series-s3e18  # tabular\n")
+        assert main(["prepare", "-l", str(listed), "--skip-verification", "--data-dir", str(tmp_path / "e")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("prepared in") == 9
+    assert sorted(p.name for p in (tmp_path / "e").iterdir()) == ["playground-series-s3e18", "spaceship-titanic"]

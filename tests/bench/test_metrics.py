@@ -93,15 +93,19 @@ def test_log_losses_match_sklearn_and_kaggle_clipping():
     t = RNG.integers(0, 2, 200)
     p = RNG.uniform(0.05, 0.95, 200)
     assert m("log_loss", t, p) == pytest.approx(skm.log_loss(t, p))
-    # a hard wrong 0/1 prediction is clipped at 1e-15: finite, -log(1e-15) per row
-    assert m("log_loss", np.array([1.0]), np.array([0.0])) == pytest.approx(-math.log(1e-15))
+    # a hard wrong 0/1 prediction is clipped at float64's epsilon, as scikit-learn (and MLE-bench) do
+    assert m("log_loss", np.array([1.0, 0.0]), np.array([0.0, 0.0])) == pytest.approx(
+        -math.log(np.finfo(float).eps) / 2)
     y = RNG.integers(0, 3, 100)
     probs = RNG.dirichlet(np.ones(3), 100)
     onehot = np.eye(3)[y]
     assert m("multiclass_log_loss", onehot, probs) == pytest.approx(skm.log_loss(y, probs))
     assert m("multiclass_log_loss", y, probs) == pytest.approx(skm.log_loss(y, probs))
-    # rows not summing to 1 are renormalised after clipping (Kaggle), so halving a row changes nothing
-    assert m("multiclass_log_loss", onehot, probs * 0.5) == pytest.approx(skm.log_loss(y, probs))
+    # rows not summing to 1 are not renormalised (scikit-learn >= 1.5, so MLE-bench's graders)
+    assert m("multiclass_log_loss", onehot, probs * 0.5) == pytest.approx(skm.log_loss(y, probs * 0.5))
+    # hard 0/1 predictions, a third wrong: -log(eps)/3 = 12.01 (Kaggle's 1e-15 clipping gave 11.51)
+    hard = np.eye(3)[np.where(np.arange(99) % 3 == 0, (y[:99] + 1) % 3, y[:99])]
+    assert m("multiclass_log_loss", onehot[:99], hard) == pytest.approx(-math.log(np.finfo(float).eps) / 3)
     with pytest.raises(InvalidSubmissionError, match="negative"):
         m("multiclass_log_loss", onehot, probs - 1)
     with pytest.raises(InvalidSubmissionError, match="class columns"):

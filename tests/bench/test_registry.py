@@ -7,6 +7,7 @@ import pytest
 
 from bench import registry
 from bench.cli import main
+from bench.metrics import get_metric
 from bench.splits import SPLITS
 
 
@@ -64,10 +65,24 @@ def test_unknown_id_without_close_match():
     assert "Did you mean" not in str(err.value) and "python -m bench list" in str(err.value)
 
 
+def _id_without_entry() -> str:
+    return next(cid for cid in SPLITS["split75"] if not registry.has_entry(cid))
+
+
 def test_split_id_without_entry_is_a_clear_error():
     with pytest.raises(registry.NoEntryYet, match="no entry"):
-        registry.get_competition("dog-breed-identification")
+        registry.get_competition(_id_without_entry())
     assert registry.list_competitions("low")  # lists those with entries, no crash
+
+
+def test_entries_are_discovered_from_folders_and_modules():
+    ids = registry.entry_ids()
+    folders = {p.parent.name for p in registry.COMPETITIONS_DIR.glob("*/competition.yaml")}
+    assert folders <= set(ids) and set(SPLITS["offline"]) <= set(ids)
+    for cid in folders:
+        comp = registry.get_competition(cid)
+        assert comp.folder is not None and comp.grade_fn is not None and comp.splits
+        assert comp.metric.lower_is_better == get_metric(comp.metric.name).lower_is_better
 
 
 def test_unknown_split():
@@ -81,7 +96,7 @@ def test_cli_list_shows_status_for_every_id(tmp_path, capsys):
             for line in capsys.readouterr().out.splitlines() if line.startswith("│")]
     status = {row[0]: row for row in rows}
     assert len(status) == 75
-    assert status["dog-breed-identification"][-1] == "no entry yet"
+    assert status[_id_without_entry()][-1] == "no entry yet"
     assert status["spooky-author-identification"][1:] == [
         "text", "multiclass_log_loss (lower is better)", "not prepared"]
 

@@ -47,3 +47,30 @@ def test_prepared_description_is_preferred(tmp_path):
     public.mkdir(parents=True)
     (public / "description.md").write_text("custom text from an MLE-bench dir")
     assert build_task(comp, data_dir=tmp_path).description == "custom text from an MLE-bench dir"
+
+
+def test_an_obfuscated_run_sees_the_obfuscated_description_everywhere(tmp_path):
+    from bench.data import prepare
+    from bench.task import public_description, public_view
+    from tests.bench.fake_kaggle import spaceship_titanic_raw
+
+    comp = get_competition("spaceship-titanic")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name, data in spaceship_titanic_raw().items():
+        (raw / name).write_bytes(data)
+    board = tmp_path / "board.csv"
+    board.write_text("teamName,score\na,0.9\nb,0.5\n")
+    paths = prepare(comp, tmp_path / "d", raw_dir=raw, leaderboard_from=board, skip_verification=True)
+    assert public_view(comp, tmp_path / "d", obfuscated=False) == paths.public
+    view = public_view(comp, tmp_path / "d", obfuscated=True)
+    assert (view / "description.md").read_text() == comp.description_obfuscated == public_description(comp, True)
+    files = sorted(p.name for p in view.iterdir())
+    assert files == sorted(p.name for p in paths.public.iterdir())
+    plain = comp.description.strip().splitlines()[0]
+    for path in view.rglob("*"):  # the plain text is nowhere in what an obfuscated run can read
+        assert plain not in path.read_text(errors="ignore"), path
+    assert (view / "train.csv").stat().st_ino == (paths.public / "train.csv").stat().st_ino  # linked, not copied
+    assert public_view(comp, tmp_path / "d", obfuscated=True) == view  # built once
+    task = build_task(comp, tmp_path / "d", obfuscated=True)
+    assert task.description_obfuscated == comp.description_obfuscated

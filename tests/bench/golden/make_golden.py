@@ -1,0 +1,134 @@
+"""Record what MLE-bench's own preparer and grader make of our synthetic raw trees (run once, by hand).
+
+Not part of the test suite, and nothing of MLE-bench's is committed: this script imports MLE-bench
+from a scratch checkout in a scratch virtual environment and writes only numbers and md5 values
+into `tests/bench/golden/<id>.json`, which `tests/bench/test_competitions.py` checks ours against.
+
+    git clone https://github.com/openai/mle-bench /tmp/mleb      # or the fetch tool
+    python3 -m venv /tmp/mleb-venv
+    /tmp/mleb-venv/bin/pip install "pandas>=2.2,<3" scikit-learn numpy scipy pyyaml py7zr pillow \
+        levenshtein appdirs diskcache tqdm
+    cd <this repository> && PYTHONPATH=/tmp/mleb:. /tmp/mleb-venv/bin/python \
+        tests/bench/golden/make_golden.py --mle-bench /tmp/mleb spaceship-titanic [more ids]
+
+For each id it builds the raw tree (`tests/bench/raw/<id>.py`), zips and extracts it as MLE-bench
+does, runs MLE-bench's `prepare`, hashes every prepared file, grades every crafted submission
+(`tests/bench/golden/cases.py` plus the raw module's `CASES`) with MLE-bench's `grade` exactly as
+`mlebench.grade_helpers.Grader` does (any exception -> None, else rounded to 5 decimals), and makes
+a 30-row synthetic leaderboard from the answers' score down to the sample's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import io
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sklearn
+import yaml
+
+REPO = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(REPO))
+
+from tests.bench.golden import GOLDEN_DIR, files_digest, md5, tree_digest  # noqa: E402
+from tests.bench.golden.cases import all_cases, expand  # noqa: E402
+from tests.bench.raw import builder  # noqa: E402
+
+
+def mle_score(grade_fn, submission_path: Path, answers_path: Path):
+    from mlebench.utils import load_answers, read_csv
+
+    try:
+        submission = read_csv(submission_path)
+        score = grade_fn(submission, load_answers(answers_path))
+    except Exception as exc:  # MLE-bench's Grader returns None for any exception
+        return None, f"{type(exc).__name__}: {str(exc)[:200]}"
+    score = float(score)
+    return ("nan" if math.isnan(score) else round(score, 5)), ""
+
+
+def golden_for(cid: str, mle_bench: Path, work: Path) -> dict:
+    package = f"mlebench.competitions.{cid}"
+    prepare_fn = importlib.import_module(f"{package}.prepare").prepare
+    grade_fn = importlib.import_module(f"{package}.grade").grade
+    config = yaml.safe_load((mle_bench / "mlebench" / "competitions" / cid / "config.yaml").read_text())
+    ours = yaml.safe_load((REPO / "bench" / "competitions" / cid / "competition.yaml").read_text())
+    files = builder(cid)()
+    raw, data = work / "raw", work / "data"
+    with zipfile.ZipFile(io.BytesIO(_zip(files))) as zf:
+        zf.extractall(raw)
+    public, private = data / cid / "prepared" / "public", data / cid / "prepared" / "private"
+    public.mkdir(parents=True)
+    private.mkdir(parents=True)
+    prepare_fn(raw=raw, public=public, private=private)
+    answers_path = data / config["dataset"]["answers"]
+    sample_path = data / config["dataset"]["sample_submission"]
+    answers_text, sample_text = answers_path.read_text(), sample_path.read_text()
+    extra = getattr(importlib.import_module(f"tests.bench.raw.{cid.replace('-', '_')}"), "CASES", {})
+    cases = []
+    spec = expand(ours["submission"])
+    for name, make in all_cases(spec, extra).items():
+        text = make(answers_text, sample_text, spec)
+        path = work / f"case-{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        score, note = mle_score(grade_fn, path, answers_path)
+        cases.append({"name": name, "md5": md5(text.encode()), "score": score, "mle_bench_note": note})
+    by_name = {c["name"]: c["score"] for c in cases}
+    best, worst = by_name["answers_file"], by_name["sample_file"]
+    numbers = all(isinstance(v, float) for v in (best, worst))
+    board = None if not numbers or best == worst else [
+        round(float(v), 5) for v in np.linspace(best, worst, 30)]
+    return {
+        "competition_id": cid,
+        "mle_bench_commit": _commit(mle_bench),
+        "versions": {"python": sys.version.split()[0], "pandas": pd.__version__, "numpy": np.__version__,
+                     "scikit-learn": sklearn.__version__},
+        "raw_md5": files_digest(files),
+        "prepared": tree_digest(data / cid / "prepared"),
+        "answers": str(answers_path.relative_to(data / cid / "prepared")),
+        "sample": str(sample_path.relative_to(data / cid / "prepared")),
+        "cases": cases,
+        "leaderboard": board,
+    }
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _commit(mle_bench: Path) -> str:
+    try:
+        return subprocess.run(["git", "-C", str(mle_bench), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return (mle_bench / "COMMIT").read_text().strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("ids", nargs="+")
+    parser.add_argument("--mle-bench", type=Path, required=True, help="an MLE-bench checkout (on PYTHONPATH too)")
+    args = parser.parse_args()
+    for cid in args.ids:
+        with tempfile.TemporaryDirectory() as tmp:
+            golden = golden_for(cid, args.mle_bench, Path(tmp))
+        (GOLDEN_DIR / f"{cid}.json").write_text(json.dumps(golden, indent=1) + "\n")
+        scores = {c["name"]: c["score"] for c in golden["cases"]}
+        print(f"{cid}: {len(golden['cases'])} cases, answers {scores['answers_file']}, sample {scores['sample_file']}")
+
+
+if __name__ == "__main__":
+    main()
