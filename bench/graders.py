@@ -94,12 +94,23 @@ def in_unit_interval(submission: pd.DataFrame, columns: Sequence[str]) -> None:
         raise InvalidSubmissionError(f"column(s) {list(columns)} must hold probabilities in [0, 1]")
 
 
-def accuracy(submission: pd.DataFrame, answers: pd.DataFrame, *, id_column: str, target_column: str) -> float:
-    """Share of rows whose label equals the answer (labels compared as read: True == 1 == 1.0)."""
+def accuracy(submission: pd.DataFrame, answers: pd.DataFrame, *, id_column: str, target_column: str,
+             as_text: bool = False) -> float:
+    """Share of rows whose label equals the answer (labels compared as read: True == 1 == 1.0;
+    with `as_text`, both sides first written as text, see `as_strings`)."""
     require_rows(submission, answers)
     require_columns(submission, [target_column, id_column])
     sub, ans = sorted_pair(submission, answers, id_column)
-    return computed(skm.accuracy_score, ans[target_column].to_numpy(), sub[target_column].to_numpy())
+    expected, predicted = ans[target_column].to_numpy(), sub[target_column].to_numpy()
+    if as_text:
+        expected, predicted = as_strings(expected), as_strings(predicted)
+    return computed(skm.accuracy_score, expected, predicted)
+
+
+def as_strings(values: np.ndarray) -> np.ndarray:
+    """Each value as Python's `str` writes it (1 -> "1", 1.0 -> "1.0", an empty cell -> "nan"), as
+    pandas 2's `astype(str)` does in MLE-bench's graders (pandas 3 would keep empty cells empty)."""
+    return np.array([str(v) for v in values], dtype=object)
 
 
 def roc_auc(submission: pd.DataFrame, answers: pd.DataFrame, *, id_column: str, target_column: str) -> float:

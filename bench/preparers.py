@@ -12,6 +12,7 @@ inside a zip) are streamed from, never extracted next to the user's files.
 
 from __future__ import annotations
 
+import csv
 import io
 import shutil
 import tempfile
@@ -272,8 +273,43 @@ def split_files(raw: Path, public: Path, train_part: pd.DataFrame, test_part: pd
         files.close()
 
 
+def split_sentences(raw: Path, public: Path, private: Path, *, prefix: str, test_size: float = 0.1,
+                    random_state: int = 0) -> None:
+    """The text normalization competitions (`prefix` "en" or "ru"): MLE-bench's split of Kaggle's
+    token table `<prefix>_train.csv` by sentence.
+
+    The distinct `sentence_id`s are split (so no sentence is in both parts); each part keeps the
+    raw row order and renumbers its sentences 0, 1, ... in order of appearance. Public (zipped CSVs,
+    every text cell quoted): `<prefix>_train.csv`, `<prefix>_test_2.csv` (the test tokens without
+    `class` and `after`), `<prefix>_sample_submission_2.csv` (`id,after` with `after` = `before`).
+    Private: `answers.csv` (`id,after`, id `<sentence_id>_<token_id>`) and the sample again.
+    """
+    table = read_table(raw, f"{prefix}_train.csv")
+    _, test_sentences = split(table["sentence_id"].unique(), test_size, random_state)
+    in_test = table["sentence_id"].isin(test_sentences)
+    train_part, test_part = _renumbered(table[~in_test]), _renumbered(table[in_test])
+    token_ids = test_part["sentence_id"].astype(str) + "_" + test_part["token_id"].astype(str)
+    answers = pd.DataFrame({"id": token_ids, "after": test_part["after"]})
+    sample = pd.DataFrame({"id": token_ids, "after": test_part["before"]})
+    quoted = {"index": False, "quotechar": '"', "quoting": csv.QUOTE_NONNUMERIC}
+    answers.to_csv(private / "answers.csv", **quoted)
+    sample.to_csv(private / "sample_submission.csv", **quoted)
+    public_files = {f"{prefix}_train.csv": train_part, f"{prefix}_test_2.csv": test_part.drop(columns=["after", "class"]),
+                    f"{prefix}_sample_submission_2.csv": sample}
+    for name, frame in public_files.items():
+        with zipfile.ZipFile(public / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as out:
+            out.writestr(name, frame.to_csv(**quoted).encode("utf-8"))
+
+
+def _renumbered(part: pd.DataFrame) -> pd.DataFrame:
+    """`part` with its sentences numbered 0, 1, ... in order of first appearance."""
+    numbers = {old: new for new, old in enumerate(part["sentence_id"].unique())}
+    return part.assign(sentence_id=part["sentence_id"].map(numbers))
+
+
 PREPARERS: dict[str, Callable[..., None]] = {
     "split_table": split_table,
+    "split_sentences": split_sentences,
 }
 
 

@@ -12,6 +12,7 @@ optional `CASES = {name: fn(answers_text, sample_text, spec) -> str}`).
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import Callable
 
@@ -22,7 +23,13 @@ Case = Callable[[str, str, dict], str]
 
 
 def table(text: str) -> pd.DataFrame:
-    """CSV text as a frame of strings (empty cells stay empty strings)."""
+    """CSV text as a frame of strings (empty cells stay empty strings); a copy the caller may change."""
+    return _parsed(text).copy()
+
+
+@functools.lru_cache(maxsize=2)
+def _parsed(text: str) -> pd.DataFrame:
+    # every case starts from the same answers text: parse it once (answers of 100,000 rows and more)
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).astype(object)
 
 
@@ -46,7 +53,7 @@ def predictions(spec: dict) -> list[dict]:
 
 
 def submission(answers: str, spec: dict) -> pd.DataFrame:
-    return table(answers)[columns(spec)]
+    return _parsed(answers)[columns(spec)].copy()
 
 
 def _number(text: str) -> float:
