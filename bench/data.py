@@ -300,12 +300,10 @@ def ensure_leaderboard(comp: Competition, paths: CompetitionPaths, leaderboard_f
         return copy_leaderboard(comp, leaderboard_from, paths.leaderboard)
     if paths.leaderboard.is_file():
         return paths.leaderboard
-    if comp.source == "package":
+    if comp.source == "package":  # the reference ladder committed with the competition (bench.ladder)
         if not build_ladder:
             return None
-        from bench.ladder import run_ladder
+        from bench.ladder import install_leaderboard
 
-        logger.info("building the reference ladder for %s", comp.id)
-        run_ladder(comp, paths.root.parent)
-        return paths.leaderboard
+        return install_leaderboard(comp, paths.private, paths.leaderboard)
     return fetch_kaggle_leaderboard(comp, paths.leaderboard)

@@ -29,6 +29,11 @@ _MODULES: dict[str, str] = {
     "mnist-5k-offline": "mnist_5k_offline",
     "tweet-sentiment-offline": "tweet_sentiment_offline",
     "gunpoint-offline": "gunpoint_offline",
+    "telco-churn-offline": "telco_churn_offline",
+    "movie-genres-offline": "movie_genres_offline",
+    "movielens-ranking-offline": "movielens_ranking_offline",
+    "g2p-offline": "g2p_offline",
+    "japanese-vowels-offline": "japanese_vowels_offline",
 }
 
 DEFAULT_OFFLINE_COMPETITION = "titanic-offline"
