@@ -1,11 +1,12 @@
-"""Do a competition's ids give its answers away? An id-only probe against the constant baseline.
+"""Do a competition's ids give its answers away? An id-only probe and a permutation test.
 
 The probe predicts each test row from the training rows whose ids are nearest to it, read two ways:
-as numbers (the digits in the id) and as strings (lexicographic order). If rows were sorted by label
-before ids were assigned, neighbours in id share the label and the probe wins; if the ids carry
-nothing, it does no better than predicting the same thing for every row (the "constant" baseline:
-the same combiner applied to all training rows). The margin allowed is noise: a paired bootstrap
-of the score difference over test rows.
+as numbers (the digits in the id) and as strings (lexicographic order), with 1, 5 or 25
+neighbours. If rows were sorted by label before ids were assigned, neighbours in id share the label
+and the probe wins. If the ids carry nothing, the probe's predictions are as good as the same
+predictions dealt to the test rows at random: the null is the probe's score after shuffling its
+rows (a permutation test), and the noise is the spread of those shuffled scores. The constant
+baseline (one prediction for every row) is reported beside it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pandas as pd
 from bench.competition import Competition
 
 NEIGHBOURS = (1, 5, 25)
-Combine = Callable[[pd.DataFrame], dict]
+Score = Callable[[pd.DataFrame, pd.DataFrame], float]
 
 
 @dataclass(frozen=True)
@@ -30,15 +31,16 @@ class ProbeResult:
     constant: float
     best_probe: float
     best_probe_name: str
-    noise: float  # standard error of (probe - constant) on the test rows
+    null: float   # mean score of the best probe's predictions shuffled over the test rows
+    noise: float  # standard deviation of those shuffled scores
     lower_is_better: bool
 
     @property
     def gain(self) -> float:
-        """How much better than the constant the best probe is (positive = better)."""
-        return self.constant - self.best_probe if self.lower_is_better else self.best_probe - self.constant
+        """How much better than its shuffled self the best probe is (positive = better)."""
+        return self.null - self.best_probe if self.lower_is_better else self.best_probe - self.null
 
-    def leaks(self, n_sigma: float = 4.0, floor: float = 1e-9) -> bool:
+    def leaks(self, n_sigma: float = 4.0, floor: float = 1e-3) -> bool:
         return self.gain > n_sigma * self.noise + floor
 
 
@@ -53,80 +55,71 @@ def string_key(ids: pd.Series, others: pd.Series) -> np.ndarray:
     return np.array([float(order[s]) for s in ids.astype(str)])
 
 
-def _combiner(comp: Competition) -> Combine:
-    """How to merge training targets into one prediction, by the kind of the prediction columns."""
-    cols = list(comp.schema.prediction_columns)
-    kinds = {c.name: c.kind for c in comp.schema.columns}
-
-    def combine(rows: pd.DataFrame) -> dict:
-        out = {}
-        for col in cols:
-            values = rows[col]
-            if comp.metric.name == "map_at_k":
-                counts = Counter(tok for cell in values.astype(str) for tok in cell.split())
-                out[col] = " ".join(tok for tok, _ in counts.most_common(comp.metric.params.get("k", 10)))
-            elif kinds[col] in ("float", "probability"):
-                out[col] = float(pd.to_numeric(values).mean())
-            else:
-                out[col] = values.astype(str).mode().iloc[0]
-        return out
-
-    return combine
-
-
-def _predict(train: pd.DataFrame, train_key: np.ndarray, test_key: np.ndarray, k: int,
-             combine: Combine) -> list[dict]:
+def nearest(train_key: np.ndarray, test_key: np.ndarray, k: int) -> np.ndarray:
+    """(n_test, k) positions of the training rows with the closest keys."""
     order = np.argsort(train_key, kind="stable")
     sorted_key = train_key[order]
-    preds = []
-    for key in test_key:
-        pos = int(np.searchsorted(sorted_key, key))
-        window = order[max(0, pos - k):pos + k]
-        nearest = window[np.argsort(np.abs(train_key[window] - key), kind="stable")[:k]]
-        preds.append(combine(train.iloc[nearest]))
-    return preds
+    pos = np.searchsorted(sorted_key, test_key)
+    offsets = np.arange(-k, k)
+    window = np.clip(pos[:, None] + offsets[None, :], 0, len(order) - 1)
+    distance = np.abs(sorted_key[window] - test_key[:, None])
+    pick = np.argsort(distance, axis=1, kind="stable")[:, :k]
+    return order[np.take_along_axis(window, pick, axis=1)]
+
+
+def _combine_column(values: np.ndarray, rows: np.ndarray, how: str, top: int) -> list:
+    """One prediction per row of `rows` (positions into `values`), merged the way `how` says."""
+    if how == "mean":
+        return list(values.astype(float)[rows].mean(axis=1))
+    out = []
+    for picked in values[rows]:
+        if how == "ranked-list":  # the items most often listed by the neighbours
+            counts = Counter(tok for cell in picked for tok in str(cell).split())
+            out.append(" ".join(tok for tok, _ in counts.most_common(top)))
+        else:  # the most common value (first seen wins ties)
+            out.append(Counter(picked.tolist()).most_common(1)[0][0])
+    return out
+
+
+def _how(comp: Competition) -> dict[str, str]:
+    kinds = {c.name: c.kind for c in comp.schema.columns}
+    if comp.metric.name == "map_at_k":
+        return {c: "ranked-list" for c in comp.schema.prediction_columns}
+    return {c: "mean" if kinds[c] in ("float", "probability") else "mode" for c in comp.schema.prediction_columns}
+
+
+def _predict(comp: Competition, train: pd.DataFrame, test_ids: pd.Series, rows: np.ndarray) -> pd.DataFrame:
+    top = int(comp.metric.params.get("k", 10))
+    out = {comp.schema.id_column: test_ids.to_numpy()}
+    for col, how in _how(comp).items():
+        out[col] = _combine_column(train[col].to_numpy(dtype=object if how != "mean" else float), rows, how, top)
+    return pd.DataFrame(out)
 
 
 def probe(comp: Competition, train: pd.DataFrame, test_ids: pd.Series, answers: pd.DataFrame,
-          score: Callable[[pd.DataFrame, pd.DataFrame], float], seed: int = 0) -> ProbeResult:
+          score: Score, seed: int = 0, rounds: int = 30) -> ProbeResult:
     """Score the constant and every id-only probe; `train` holds the id and prediction columns."""
     id_col = comp.schema.id_column
-    combine = _combiner(comp)
-    constant = combine(train)
-    const_sub = pd.DataFrame([{id_col: i, **constant} for i in test_ids])
+    constant = _predict(comp, train, test_ids[:1], np.arange(len(train))[None, :]).iloc[0].to_dict()
+    const_sub = pd.DataFrame([{**constant, id_col: i} for i in test_ids])
     keys = {"number": (numeric_key(train[id_col]), numeric_key(test_ids)),
             "string": (string_key(train[id_col], test_ids), string_key(test_ids, train[id_col]))}
     best = None
     for view, (train_key, test_key) in keys.items():
         for k in NEIGHBOURS:
-            rows = _predict(train, train_key, test_key, k, combine)
-            sub = pd.DataFrame([{id_col: i, **r} for i, r in zip(test_ids, rows)])
+            sub = _predict(comp, train, test_ids, nearest(train_key, test_key, min(k, len(train))))
             value = score(sub, answers)
             gain = -value if comp.metric.lower_is_better else value
             if best is None or gain > best[0]:
                 best = (gain, value, f"{view}-neighbours-k{k}", sub)
     _, value, name, best_sub = best
-    noise = _paired_noise(comp, const_sub, best_sub, answers, score, seed)
-    return ProbeResult(score(const_sub, answers), value, name, noise, comp.metric.lower_is_better)
-
-
-def _paired_noise(comp: Competition, a: pd.DataFrame, b: pd.DataFrame, answers: pd.DataFrame,
-                  score: Callable[[pd.DataFrame, pd.DataFrame], float], seed: int, rounds: int = 60) -> float:
-    """Bootstrap standard error of score(b) - score(a) over test rows (rows resampled with new ids)."""
-    id_col = comp.schema.id_column
     rng = np.random.RandomState(seed)
-    index = answers.set_index(answers[id_col].astype(str))
-    a, b = (f.set_index(f[id_col].astype(str)).loc[index.index] for f in (a, b))
-    diffs = []
+    shuffled = []
     for _ in range(rounds):
-        pick = rng.randint(0, len(index), len(index))
-        fresh = [f"row{j}" for j in range(len(pick))]
-        ans, sa, sb = (f.iloc[pick].assign(**{id_col: fresh}).reset_index(drop=True) for f in (index, a, b))
-        try:
-            diffs.append(score(sb, ans) - score(sa, ans))
-        except ValueError:  # a resample where the metric is undefined (e.g. one class only)
-            continue
-    return float(np.std(diffs, ddof=1)) if len(diffs) > 1 else 0.0
+        dealt = best_sub.drop(columns=[id_col]).iloc[rng.permutation(len(best_sub))].reset_index(drop=True)
+        shuffled.append(score(dealt.assign(**{id_col: best_sub[id_col].to_numpy()}), answers))
+    return ProbeResult(score(const_sub, answers), value, name, float(np.mean(shuffled)),
+                       float(np.std(shuffled, ddof=1)), comp.metric.lower_is_better)
 
 
 def training_targets(comp: Competition, module, public: Path) -> pd.DataFrame:
