@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-raw", action="store_true", help="keep the downloaded archive and raw files")
     p.add_argument("--leaderboard-from", type=Path, help="leaderboard CSV, MLE-bench checkout or data dir")
     p.add_argument("--force", action="store_true", help="prepare again even if already prepared")
-    p.add_argument("--no-ladder", action="store_true", help="offline split: do not install the reference ladder leaderboard")
+    p.add_argument("--no-ladder", action="store_true", help="offline split: skip the reference ladder")
     p.set_defaults(func=cmd_prepare)
 
     p = sub.add_parser("ladder", help="offline split: install (or --rebuild) the reference ladder leaderboard")

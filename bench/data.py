@@ -298,12 +298,12 @@ def ensure_leaderboard(comp: Competition, paths: CompetitionPaths, leaderboard_f
 
     if leaderboard_from is not None:
         return copy_leaderboard(comp, leaderboard_from, paths.leaderboard)
-    if paths.leaderboard.is_file():
-        return paths.leaderboard
-    if comp.source == "package":  # the reference ladder committed with the competition (bench.ladder)
+    if comp.source == "package":  # always the reference ladder committed with the competition (bench.ladder)
         if not build_ladder:
-            return None
+            return paths.leaderboard if paths.leaderboard.is_file() else None
         from bench.ladder import install_leaderboard
 
         return install_leaderboard(comp, paths.private, paths.leaderboard)
+    if paths.leaderboard.is_file():
+        return paths.leaderboard
     return fetch_kaggle_leaderboard(comp, paths.leaderboard)

@@ -175,8 +175,19 @@ def grade_submission(comp: Competition, submission_path: Path, data_dir: Path) -
         bronze_medal=medals.bronze, above_median=medals.above_median, submission_exists=exists,
         valid_submission=score is not None, is_lower_better=th.lower_is_better if th else comp.metric.lower_is_better,
         created_at=datetime.now().isoformat(), submission_path=str(path), message=message, warnings=warnings,
-        leaderboard_kind=REFERENCE_LADDER if comp.source == "package" else KAGGLE,
+        leaderboard_kind=leaderboard_kind(comp, data_dir),
     )
+
+
+def leaderboard_kind(comp: Competition, data_dir: Path) -> str:
+    """REFERENCE_LADDER when the leaderboard's `leaderboard.meta.json` says it is one (offline prepare
+    writes it beside every reference ladder it installs), else KAGGLE."""
+    meta = leaderboard_path(comp, data_dir).with_name("leaderboard.meta.json")
+    try:
+        kind = json.loads(meta.read_text()).get("kind") if meta.is_file() else None
+    except (OSError, ValueError, AttributeError):
+        kind = None
+    return REFERENCE_LADDER if kind == REFERENCE_LADDER else KAGGLE
 
 
 @dataclass

@@ -259,7 +259,7 @@ def run_ladder(comp: Competition, data_dir: Path | None = None, rebuild: bool = 
                out_dir: Path | None = None) -> LadderResult:
     """The committed ladder, installed into the data dir; trained anew (and committed to `out_dir`,
     by default the source tree) only with `rebuild` or when none is committed yet."""
-    from bench.data import competition_paths, ensure_prepared
+    from bench.data import ensure_prepared
 
     paths = ensure_prepared(comp, data_dir)
     home = out_dir or committed_dir(comp)

@@ -9,8 +9,8 @@ at random (seed 0): 8,000 train, 2,000 hidden test.
 
 Reference ladder (`bench/offline/ladders/g2p-offline/`): the most common pronunciation, copying the
 pronunciation of the most similar training word (character n-gram TF-IDF, several n-gram ranges),
-and letter-by-letter classifiers trained on an EM alignment of letters to phonemes: naive Bayes,
-decision trees, forests, extra trees and linear SGD models over windows of 0 to 4 letters on each
+and letter-by-letter classifiers trained on an EM alignment of letters to phonemes: Bernoulli and
+multinomial naive Bayes, decision trees, forests, extra trees and linear SGD models over windows of 0 to 4 letters on each
 side of the letter, with or without letter-pair features.
 """
 
@@ -196,6 +196,7 @@ def _letter_model(family: str, params: dict):
 
     return {
         "naive-bayes": lambda: naive_bayes.BernoulliNB(**params),
+        "multinomial-nb": lambda: naive_bayes.MultinomialNB(**params),
         "tree": lambda: tree.DecisionTreeClassifier(random_state=0, **params),
         "forest": lambda: ensemble.RandomForestClassifier(random_state=0, n_jobs=1, **params),
         "extra-trees": lambda: ensemble.ExtraTreesClassifier(random_state=0, n_jobs=1, **params),
@@ -232,9 +233,9 @@ LADDER = (
     *grid("tree", _per_letter("tree"), width=(2, 3, 4), max_depth=(12, 24)),
     *grid("forest", _per_letter("forest"), width=(2, 3), n_estimators=(20,), max_depth=(30,)),
     *grid("extra-trees", _per_letter("extra-trees"), width=(2, 3), n_estimators=(20,), max_depth=(30,)),
-    *grid("sgd", _per_letter("sgd"), width=(1, 2, 3, 4), pairs=(False, True), alpha=(1e-5,), max_iter=(5,)),
-    *grid("sgd", _per_letter("sgd"), width=(3,), loss=("log_loss", "modified_huber"), alpha=(1e-5, 1e-4),
-          max_iter=(5,)),
+    *grid("multinomial-nb", _per_letter("multinomial-nb"), width=(1, 2, 3, 4), pairs=(False, True)),
+    *grid("sgd", _per_letter("sgd"), width=(2, 3), pairs=(True,), alpha=(1e-5,), max_iter=(5,)),
+    *grid("sgd", _per_letter("sgd"), width=(3,), pairs=(True,), loss=("log_loss",), alpha=(1e-5,), max_iter=(5,)),
 )
 
 COMPETITION = Competition(

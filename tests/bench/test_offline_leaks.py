@@ -37,7 +37,8 @@ def test_ids_carry_no_signal(data_dir, cid):
     result = probe(comp, train, test_ids, answers, lambda sub, ans: score_submission(comp, sub, ans))
     assert not result.leaks(), (
         f"{cid}: an id-only model ({result.best_probe_name}) scores {result.best_probe:.4f}, against "
-        f"{result.null:.4f} ± {result.noise:.4f} for its predictions dealt at random (constant: {result.constant:.4f})")
+        f"{result.null:.4f} ± {result.noise:.4f} for its predictions dealt at random "
+        f"(constant: {result.constant:.4f})")
 
 
 def _toy(labels_sorted: bool) -> tuple[Competition, pd.DataFrame, pd.Series, pd.DataFrame]:
