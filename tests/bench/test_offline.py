@@ -171,3 +171,16 @@ def test_dtw_with_no_warping_is_euclidean():
     assert (dtw_distances(a, shifted, window=3).diagonal() < euclid.diagonal().mean()).all()
     stacked = np.stack([a, 2 * a], axis=2)  # two dimensions: squared differences add up
     assert np.allclose(dtw_distances(stacked, stacked[::-1], 0), np.sqrt(5) * dtw_distances(a, a[::-1], 0))
+
+
+@pytest.mark.parametrize("cid", list(EXPECTED))
+def test_sample_wins_nothing_and_the_answers_win_gold(data_dir, cid):
+    from bench.grade import REFERENCE_LADDER, grade_submission
+
+    comp = get_competition(cid)
+    paths = prepare(comp, data_dir)  # installs the committed reference ladder
+    sample = grade_submission(comp, paths.public / "sample_submission.csv", data_dir)
+    assert sample.valid_submission and not sample.any_medal and not sample.above_median
+    perfect = grade_submission(comp, paths.private / comp.schema.answers_file, data_dir)
+    assert perfect.valid_submission and perfect.gold_medal, perfect.message
+    assert perfect.leaderboard_kind == sample.leaderboard_kind == REFERENCE_LADDER
