@@ -32,7 +32,7 @@ KAGGLE, REFERENCE_LADDER = "kaggle", "reference-ladder"
 
 @dataclass
 class CompetitionReport:
-    """One graded submission. `to_dict()` gives exactly MLE-bench's fields; `message` and
+    """One graded submission. `to_dict()` gives MLE-bench's fields plus `leaderboard_kind`; `message` and
     `warnings` explain an invalid submission or a suspicious leaderboard."""
 
     competition_id: str
