@@ -113,17 +113,17 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 
 def cmd_ladder(args: argparse.Namespace) -> int:
-    from bench.ladder import run_ladder
-    from bench.registry import get_competition
+    from bench.data import prepare
+    from bench.ladder import ladder_for, run_ladder
 
-    comp = get_competition(args.competition)
-    result = run_ladder(comp, args.data_dir)
-    direction = "lower" if result.lower_is_better else "higher"
-    print(f"reference ladder for {comp.id} ({comp.metric.name}, {direction} is better):")
-    from bench.ladder import sorted_entries
-
-    for entry in sorted_entries(result.entries, result.lower_is_better):
-        print(f"  {entry.score:10.5f}  {entry.team_name}  ({entry.seconds:.1f} s)")
+    for comp in _targets(args):
+        ladder_for(comp)  # NoLadder for a Kaggle competition, before any download
+        prepare(comp, args.data_dir, build_ladder=False)
+        result = run_ladder(comp, args.data_dir, rebuild=args.rebuild)
+        direction = "lower" if result.lower_is_better else "higher"
+        print(f"reference ladder for {comp.id} ({result.metric}, {direction} is better, {len(result.rows)} solutions):")
+        for row in result.sorted_rows():
+            print(f"  {row.score:10.5f}  {row.team_name}  ({row.seconds:.1f} s)")
     return 0
 
 
@@ -152,12 +152,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite-leaderboard", action="store_true", help="download the leaderboard again")
     p.add_argument("--skip-verification", action="store_true",
                    help="do not check the archive and prepared files against MLE-bench's checksums")
-    p.add_argument("--no-ladder", action="store_true", help="offline split: do not build the reference ladder")
+    p.add_argument("--no-ladder", action="store_true", help="offline split: skip the reference ladder")
     p.set_defaults(func=cmd_prepare)
 
-    p = sub.add_parser("ladder", help="run the reference ladder and write leaderboard.csv")
-    p.add_argument("-c", "--competition", required=True)
+    p = sub.add_parser("ladder", help="offline split: install (or --rebuild) the reference ladder leaderboard")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("-c", "--competition", help="competition id")
+    which.add_argument("--split", help="every competition of a split")
     p.add_argument("--data-dir", type=Path, default=None)
+    p.add_argument("--rebuild", action="store_true",
+                   help="train every reference solution again and rewrite the committed leaderboard")
     p.set_defaults(func=cmd_ladder)
 
     add_grade_commands(sub)

@@ -29,7 +29,7 @@ from pathlib import Path
 from bench.archives import ArchiveError, extract_archive, verify_archive
 from bench.competition import Competition
 from bench.kaggle import download_competition_files
-from bench.ladder import run_ladder
+from bench.ladder import install_leaderboard
 from bench.leaderboards import copy_leaderboard, fetch_kaggle_leaderboard
 from bench.paths import (MARKER, CompetitionPaths, NotPrepared, competition_paths, default_data_dir, dir_size,
                          ensure_prepared, is_prepared, prepare_command)
@@ -294,16 +294,14 @@ def _finish_raw(paths: CompetitionPaths, raw: Path, options: PrepareOptions) -> 
 
 def ensure_leaderboard(comp: Competition, paths: CompetitionPaths, leaderboard_from: Path | None = None,
                        build_ladder: bool = True, overwrite: bool = False) -> Path | None:
-    """Make `<id>/leaderboard.csv` exist: copied from `leaderboard_from`, downloaded, or a ladder;
-    with `overwrite`, downloaded (or built) again even if one exists."""
+    """Make `<id>/leaderboard.csv` exist: copied from `leaderboard_from`, the committed reference ladder
+    (offline split), or downloaded; with `overwrite`, downloaded again even if one exists."""
     if leaderboard_from is not None:
         return copy_leaderboard(comp, leaderboard_from, paths.leaderboard)
-    if paths.leaderboard.is_file() and not overwrite:
-        return paths.leaderboard
-    if comp.source == "package":
+    if comp.source == "package":  # always the reference ladder committed with the competition (bench.ladder)
         if not build_ladder:
-            return None
-        logger.info("building the reference ladder for %s", comp.id)
-        run_ladder(comp, paths.root.parent)
+            return paths.leaderboard if paths.leaderboard.is_file() else None
+        return install_leaderboard(comp, paths.private, paths.leaderboard)
+    if paths.leaderboard.is_file() and not overwrite:
         return paths.leaderboard
     return fetch_kaggle_leaderboard(comp, paths.leaderboard)

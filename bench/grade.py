@@ -32,12 +32,15 @@ REPORT_FIELDS = (
     "competition_id", "score", "gold_threshold", "silver_threshold", "bronze_threshold",
     "median_threshold", "any_medal", "gold_medal", "silver_medal", "bronze_medal", "above_median",
     "submission_exists", "valid_submission", "is_lower_better", "created_at", "submission_path",
+    "leaderboard_kind",
 )
+# Medals against a reference ladder (offline split) are never added into Kaggle medal totals.
+KAGGLE, REFERENCE_LADDER = "kaggle", "reference-ladder"
 
 
 @dataclass
 class CompetitionReport:
-    """One graded submission. `to_dict()` gives exactly MLE-bench's fields; `message` and
+    """One graded submission. `to_dict()` gives MLE-bench's fields plus `leaderboard_kind`; `message` and
     `warnings` explain an invalid submission or a suspicious leaderboard."""
 
     competition_id: str
@@ -58,6 +61,7 @@ class CompetitionReport:
     submission_path: str
     message: str = ""
     warnings: list[str] = field(default_factory=list)
+    leaderboard_kind: str = KAGGLE
 
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in REPORT_FIELDS}
@@ -191,6 +195,7 @@ def grade_submission(comp: Competition, submission_path: Path, data_dir: Path, *
         bronze_medal=medals.bronze, above_median=medals.above_median, submission_exists=exists,
         valid_submission=score is not None, is_lower_better=th.lower_is_better if th else comp.metric.lower_is_better,
         created_at=datetime.now().isoformat(), submission_path=str(path), message=message, warnings=warnings,
+        leaderboard_kind=leaderboard_kind(comp, data_dir),
     )
 
 
@@ -212,6 +217,17 @@ def _private_copy(path: Path, trusted_root: Path | None, tmp: Path) -> tuple[Pat
         return None, f"no submission graded: {path}: {exc.strerror or exc}"
 
 
+def leaderboard_kind(comp: Competition, data_dir: Path) -> str:
+    """REFERENCE_LADDER when the leaderboard's `leaderboard.meta.json` says it is one (offline prepare
+    writes it beside every reference ladder it installs), else KAGGLE."""
+    meta = leaderboard_path(comp, data_dir).with_name("leaderboard.meta.json")
+    try:
+        kind = json.loads(meta.read_text()).get("kind") if meta.is_file() else None
+    except (OSError, ValueError, AttributeError):
+        kind = None
+    return REFERENCE_LADDER if kind == REFERENCE_LADDER else KAGGLE
+
+
 @dataclass
 class RunReport:
     """MLE-bench's run-group grading report (`<timestamp>_grading_report.json`)."""
@@ -219,18 +235,27 @@ class RunReport:
     competition_reports: list[CompetitionReport]
 
     def to_dict(self) -> dict[str, Any]:
+        """Totals count Kaggle-leaderboard reports only; reference-ladder ones have their own block."""
         reports = self.competition_reports
-        return {
-            "total_runs": len(reports),
-            "total_runs_with_submissions": sum(r.submission_exists for r in reports),
-            "total_valid_submissions": sum(r.valid_submission for r in reports),
-            "total_medals": sum(r.any_medal for r in reports),
-            "total_gold_medals": sum(r.gold_medal for r in reports),
-            "total_silver_medals": sum(r.silver_medal for r in reports),
-            "total_bronze_medals": sum(r.bronze_medal for r in reports),
-            "total_above_median": sum(r.above_median for r in reports),
-            "competition_reports": [r.to_dict() for r in reports],
-        }
+        out = _totals([r for r in reports if r.leaderboard_kind == KAGGLE])
+        ladder = [r for r in reports if r.leaderboard_kind == REFERENCE_LADDER]
+        if ladder:
+            out["reference_ladder"] = _totals(ladder)
+        out["competition_reports"] = [r.to_dict() for r in reports]
+        return out
+
+
+def _totals(reports: Sequence[CompetitionReport]) -> dict[str, int]:
+    return {
+        "total_runs": len(reports),
+        "total_runs_with_submissions": sum(r.submission_exists for r in reports),
+        "total_valid_submissions": sum(r.valid_submission for r in reports),
+        "total_medals": sum(r.any_medal for r in reports),
+        "total_gold_medals": sum(r.gold_medal for r in reports),
+        "total_silver_medals": sum(r.silver_medal for r in reports),
+        "total_bronze_medals": sum(r.bronze_medal for r in reports),
+        "total_above_median": sum(r.above_median for r in reports),
+    }
 
 
 @dataclass(frozen=True)
@@ -308,9 +333,10 @@ _RATES = {
 }
 
 
-def _padded(comp_id: str) -> CompetitionReport:
+def _padded(comp_id: str, kind: str) -> CompetitionReport:
     return CompetitionReport(comp_id, None, None, None, None, None, False, False, False, False, False,
-                             False, False, False, datetime.now().isoformat(), "", "missing seed (padded)")
+                             False, False, False, datetime.now().isoformat(), "", "missing seed (padded)",
+                             leaderboard_kind=kind)
 
 
 def aggregate(
@@ -324,10 +350,14 @@ def aggregate(
         by_comp.setdefault(report.competition_id, []).append(report)
     if not by_comp:
         raise ValueError("no reports to aggregate")
+    kinds = {r.leaderboard_kind for r in reports}
+    if len(kinds) > 1:
+        raise ValueError("medals against reference ladders and against Kaggle leaderboards do not add up: "
+                         "aggregate the offline-split reports and the Kaggle ones separately")
     counts = [len(v) for v in by_comp.values()]
     n_seeds = max(counts) if pad_missing else min(counts)
     if pad_missing:
-        by_comp = {c: v + [_padded(c)] * (n_seeds - len(v)) for c, v in by_comp.items()}
+        by_comp = {c: v + [_padded(c, v[0].leaderboard_kind)] * (n_seeds - len(v)) for c, v in by_comp.items()}
     seeds = [[v[i] for v in by_comp.values()] for i in range(n_seeds)]
     rates = {}
     for name, attr in _RATES.items():
@@ -338,4 +368,5 @@ def aggregate(
         eligible = [v for v in by_comp.values() if len(v) >= k]
         if eligible:
             passes[f"pass@{k}"] = sum(pass_at_k(len(v), sum(r.any_medal for r in v), k) for v in eligible) / len(eligible)
-    return {"n_seeds": n_seeds, "n_competitions": len(by_comp), "rates": rates, "pass_at_k": passes}
+    return {"n_seeds": n_seeds, "n_competitions": len(by_comp), "leaderboard_kind": kinds.pop(), "rates": rates,
+            "pass_at_k": passes}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bench.grade import CompetitionReport, RunReport
+from bench.grade import REFERENCE_LADDER, CompetitionReport, RunReport
 
 
 def _fmt(value: Any) -> str:
@@ -19,9 +19,10 @@ def _fmt(value: Any) -> str:
 
 
 def _medal(report: CompetitionReport) -> str:
+    ladder = " (reference ladder)" if report.leaderboard_kind == REFERENCE_LADDER else ""
     for name in ("gold", "silver", "bronze"):
         if getattr(report, f"{name}_medal"):
-            return name
+            return name + ladder
     return "none"
 
 
@@ -60,6 +61,9 @@ def format_run_report(run: RunReport) -> str:
     totals = {k: v for k, v in data.items() if k.startswith("total_")}
     lines.append("")
     lines += [f"{k}: {v}" for k, v in totals.items()]
+    if "reference_ladder" in data:  # offline split: medals against reference ladders, counted apart
+        lines += ["", "against reference ladders (offline split, not Kaggle medals):"]
+        lines += [f"{k}: {v}" for k, v in data["reference_ladder"].items()]
     return "\n".join(lines)
 
 

@@ -147,6 +147,19 @@ OFFLINE: tuple[str, ...] = (
     "mnist-5k-offline",
     "tweet-sentiment-offline",
     "gunpoint-offline",
+    "telco-churn-offline",
+    "movie-genres-offline",
+    "movielens-ranking-offline",
+    "g2p-offline",
+    "japanese-vowels-offline",
+)
+
+# The quickest offline competitions (small tables and series, seconds to train): for developing agents.
+OFFLINE_LITE: tuple[str, ...] = (
+    "titanic-offline",
+    "gunpoint-offline",
+    "house-prices-offline",
+    "telco-churn-offline",
 )
 
 SPLITS: dict[str, tuple[str, ...]] = {
@@ -159,4 +172,5 @@ SPLITS: dict[str, tuple[str, ...]] = {
     "dev": DEV,
     "spaceship-titanic": ("spaceship-titanic",),
     "offline": OFFLINE,
+    "offline-lite": OFFLINE_LITE,
 }

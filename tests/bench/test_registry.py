@@ -18,7 +18,8 @@ def test_split_sizes_match_mle_bench():
     assert len(SPLITS["split75"]) == 75
     assert len(SPLITS["dev"]) == 7
     assert SPLITS["spaceship-titanic"] == ("spaceship-titanic",)
-    assert 5 <= len(SPLITS["offline"]) <= 8
+    assert len(SPLITS["offline"]) >= 10
+    assert 3 <= len(SPLITS["offline-lite"]) <= 4 and set(SPLITS["offline-lite"]) < set(SPLITS["offline"])
 
 
 def test_complexity_levels_partition_split75():
