@@ -399,7 +399,7 @@ class _Session:
         check = {"exists": False, "valid": False, "message": "not checked"}
         try:
             valid, verdict = self._validate()
-            check = {"exists": "not found" not in verdict, "valid": valid, "message": verdict}
+            check = {"exists": self.sandbox.exists(self._submission_inside()), "valid": valid, "message": verdict}
             submission = self._copy_submission() if check["exists"] else None
         except (SandboxError, OSError) as exc:
             check["message"] = f"could not check the submission: {exc}"

@@ -110,7 +110,7 @@ def test_grid_flags_build_the_grid_and_plain_flags_stay_a_single_run():
     with pytest.raises(ValueError, match="--gpus-per-run"):
         build_grid(_args("--seeds", "2", "--gpus", "0"))
     with pytest.raises(ValueError, match="without an entry in mle-suite"):
-        build_grid(_args("--split", "lite", "--model", "m"))
+        build_grid(_args("--split", "medium", "--model", "m"))
     assert build_grid(_args("--split", "offline", "--model", "m")).competitions[0].endswith("-offline")
 
 

@@ -47,7 +47,7 @@ def test_early_finish_is_refused_until_a_valid_submission_exists(titanic, titani
     result, requests = run_agent(sb, task_for(titanic, sb), run_dir,
                                  [finish("nothing to do"), write_submission(sb), finish("now done")])
     refused = tool_messages(requests[1])[0]
-    assert "finish refused" in refused and "no valid submission" in refused and "not found" in refused
+    assert "finish refused" in refused and "no valid submission" in refused and "no such file" in refused
     assert result.reason == "submitted" and result.steps == 3 and result.extra["submission_valid"]
     assert [t["events"] for t in turns(run_dir)] == [["finish_refused"], [], ["finish_accepted"]]
 
@@ -68,8 +68,8 @@ def test_as_mlebench_ran_it_an_early_finish_ends_the_run(titanic, titanic_sandbo
     observed = requests[1]["messages"][-1]["content"]
     assert "ENVIRONMENT REMINDER: 19 turns are left" in observed and "[Time left" not in observed
     end = trajectory(run_dir)[-1]
-    assert end["submission"] == {"exists": False, "valid": False,
-                                 "message": "invalid: submission file not found: " + f"{sb.paths.submission}/submission.csv"}
+    assert end["submission"]["exists"] is False and end["submission"]["valid"] is False
+    assert end["submission"]["message"].startswith("invalid: ") and "no such file" in end["submission"]["message"]
 
 
 def test_a_command_past_its_timeout_is_interrupted_and_the_shell_lives_on(titanic, titanic_sandbox, tmp_path):
