@@ -43,11 +43,33 @@ class ExecConfig:
 class PromptConfig:
     data_preview: bool = True
     preview_chars: int = 6000
-    memory_tokens: int = 3000  # budget for the summary of earlier solutions
+    memory_tokens: int = 3000  # budget for the summary of earlier solutions (deviations.bounded_memory)
     k_fold_validation: int = 5
     obfuscate: bool = False  # no Kaggle framing in prompts
-    convert_system_to_user: bool = False  # one user message instead of system+user
+    convert_system_to_user: bool = False  # the prompt goes as user text, not as a system message
     code_retries: int = 3  # re-ask when a reply has no code
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    retry_for_s: float | None = 300.0  # keep retrying a failing LLM call this long (None: no bound)
+
+
+@dataclass(frozen=True)
+class Deviations:
+    """Where this AIDE departs from the AIDE that MLE-bench ran. `true` keeps mle-suite's behaviour,
+    `false` restores MLE-bench's; `deviations: false` sets them all at once. deviations.py says what
+    each one changes."""
+
+    validate_submission: bool = True
+    bounded_memory: bool = True
+    split_messages: bool = True
+    probe_packages: bool = True
+    direction_from_task: bool = True
+    check_metric: bool = True
+    lenient_metric: bool = True
+    explain_bugs: bool = True
+    remind_on_no_code: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,9 @@ class AideConfig:
     search: SearchConfig = field(default_factory=SearchConfig)
     exec: ExecConfig = field(default_factory=ExecConfig)
     prompt: PromptConfig = field(default_factory=PromptConfig)
+    llm: LLMSettings = field(default_factory=LLMSettings)
+    deviations: Deviations = field(default_factory=Deviations)
+    report: bool = False  # write report.md with the feedback model at the end of the run
     max_cost_usd: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,6 +106,8 @@ class AideConfig:
             (self.prompt.preview_chars >= 200, "prompt.preview_chars must be >= 200"),
             (self.prompt.memory_tokens >= 0, "prompt.memory_tokens must be >= 0"),
             (self.prompt.code_retries >= 0, "prompt.code_retries must be >= 0"),
+            (self.llm.retry_for_s is None or self.llm.retry_for_s >= 0, "llm.retry_for_s must be >= 0"),
+            (self.max_cost_usd is None or self.max_cost_usd > 0, "max_cost_usd must be > 0"),
         ]
         for ok, message in checks:
             if not ok:
@@ -125,8 +152,18 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
     raise ConfigError(f"{where}: expected {getattr(hint, '__name__', hint)}, got {value!r}")
 
 
+def expand_switches(data: dict[str, Any]) -> dict[str, Any]:
+    """`deviations: true|false` (one setting) stands for every deviation switch set to that value."""
+    if isinstance(data.get("deviations"), bool):
+        value = data["deviations"]
+        data = {**data, "deviations": {f.name: value for f in fields(Deviations)}}
+    return data
+
+
 def build(cls: type, data: dict[str, Any], prefix: str = "") -> Any:
     """A dataclass instance from a nested dict, rejecting unknown keys and wrong types."""
+    if cls is AideConfig and isinstance(data, dict):
+        data = expand_switches(data)
     if not isinstance(data, dict):
         raise ConfigError(f"{prefix or 'config'}: expected a mapping, got {data!r}")
     hints = typing.get_type_hints(cls)
@@ -193,7 +230,7 @@ def load_config(
     if config_file is not None:
         data = merge(data, _read_yaml(Path(config_file), "config file"))
     for update in overrides or []:
-        data = merge(data, update)
+        data = merge(expand_switches(data), expand_switches(update))
     return build(AideConfig, data).validate()
 
 

@@ -33,10 +33,19 @@ def titanic(tmp_path_factory) -> Titanic:
     return Titanic(comp, data_dir, paths.public)
 
 
+def task_paths(sandbox):
+    """The sandbox's inside paths in the shape bench.task wants."""
+    from bench.task import TaskPaths
+
+    p = sandbox.paths
+    return TaskPaths(data=str(p.data), submission=f"{p.submission}/submission.csv", code=str(p.code),
+                     logs=str(p.logs), validate_url=sandbox.validation_url,
+                     validate_script=f"{p.home}/validate_submission.sh")
+
+
 def make_task(titanic: Titanic, sandbox, *, steps: int, time_s: float = 600, lower_is_better=False) -> Task:
     """The task exactly as bench builds it for this sandbox; `lower_is_better` may be overridden."""
     from bench.task import build_task
-    from scaffolds.aide.cli import task_paths
 
     limits = TaskLimits(wall_time_s=time_s, max_steps=steps, action_timeout_s=60)
     task = build_task(titanic.comp, titanic.data_dir, limits, paths=task_paths(sandbox))

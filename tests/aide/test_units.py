@@ -14,7 +14,7 @@ from scaffolds.aide.journal import Journal, Node
 from scaffolds.aide.metric import MetricValue
 from scaffolds.aide.preview import data_preview
 from scaffolds.aide.response import exception_type, extract_code, extract_plan, trim_output
-from scaffolds.aide.review import metric_from_output, parse_review
+from scaffolds.aide.review import parse_review, to_float
 from scaffolds.aide.search import choose_parent, debuggable_nodes, step_rng
 from scaffolds.aide.tree_html import render_tree_html
 
@@ -169,23 +169,30 @@ def test_exception_type_from_traceback():
 
 # ---- review parsing -------------------------------------------------------------------------
 @pytest.mark.parametrize("metric, expected", [(1, 1.0), (0.83, 0.83), ("0.75", 0.75), ("accuracy: 0.8", 0.8),
-                                              (None, None), ("N/A", None), ("nan", None), (True, None)])
+                                              (None, None), ("N/A", None), ("nan", None), (True, None),
+                                              ("0,85", None), ("top-5 accuracy 0.8", None), ("85%", None),
+                                              ("1,234.5", None), ("-0.25", -0.25), ("1e-3", 0.001)])
 def test_review_metric_coercion(metric, expected):
     r = parse_review({"is_bug": False, "summary": "s", "metric": metric, "lower_is_better": False,
                       "has_csv_submission": True})
     assert r.metric == expected and r.usable
 
 
+def test_ambiguous_metric_text_is_no_metric_and_aide_mode_takes_only_floats():
+    # "0,85" read as 85, "top-5 accuracy 0.8" as -5 and "85%" as 0.85 beside nodes that said 85: all refused
+    for text in ("0,85", "top-5 accuracy 0.8", "85%"):
+        assert to_float(text) is None, text
+    assert to_float(1, lenient=False) is None and to_float("0.8", lenient=False) is None
+    assert to_float(0.8, lenient=False) == 0.8
+
+
 def test_review_from_json_text_and_from_prose():
     r = parse_review(None, 'Sure: {"is_bug": "false", "summary": "ok", "metric": "0.9", "lower_is_better": "no"}')
     assert (r.is_bug, r.metric, r.lower_is_better, r.usable) == (False, 0.9, False, True)
     prose = parse_review(None, "The run looks good, accuracy about 0.8.")
-    assert not prose.usable and prose.is_bug
-
-
-def test_metric_fallback_from_output():
-    assert metric_from_output("epoch 1\nValidation accuracy: 0.8123\nExecution time: 3.0 s") == 0.8123
-    assert metric_from_output("nothing here") is None
+    assert not prose.usable and prose.is_bug and prose.metric is None
+    no_verdict = parse_review({"summary": "fine", "metric": 0.8})
+    assert not no_verdict.usable and no_verdict.metric is None
 
 
 # ---- prompts --------------------------------------------------------------------------------
@@ -196,8 +203,12 @@ def ctx(neutral=False):
                                  steps_remaining=7, k_fold=5, packages=["numpy", "pandas"], neutral=neutral)
 
 
+def parts(memory="", preview=""):
+    return prompts.PromptParts("Predict y.", memory, preview)
+
+
 def test_prompts_render_sections_with_facts():
-    p = prompts.draft_prompt(ctx(), "Plan: x", "train.csv (10 lines)")
+    p = prompts.draft_prompt(ctx(), parts("Plan: x", "train.csv (10 lines)"))
     assert p.system.startswith("# Introduction")
     for fragment in ("# Task description", "# Memory", "# Instructions", "## Response format",
                      "## Implementation guideline", "# Data overview", "/home/submission/submission.csv",
@@ -207,9 +218,9 @@ def test_prompts_render_sections_with_facts():
 
 
 def test_improve_has_code_and_no_preview_debug_has_output_and_no_memory():
-    imp = prompts.improve_prompt(ctx(), "mem", "print(1)")
+    imp = prompts.improve_prompt(ctx(), parts("mem"), "print(1)")
     assert "# Previous solution" in imp.user and "# Data overview" not in imp.user
-    dbg = prompts.debug_prompt(ctx(), "print(1)", "KeyError", "preview")
+    dbg = prompts.debug_prompt(ctx(), parts(preview="preview"), "print(1)", "KeyError")
     assert "KeyError" in dbg.user and "# Memory" not in dbg.user and "# Data overview" in dbg.user
 
 
@@ -228,9 +239,10 @@ def test_package_probe_lists_only_importable_packages(tmp_path):
 
 
 def test_obfuscated_mode_drops_kaggle_framing():
-    for op in (prompts.draft_prompt(ctx(True), "", "x"), prompts.review_prompt(ctx(True), "c", "o", "ok")):
+    for op in (prompts.draft_prompt(ctx(True), parts(preview="x")),
+               prompts.review_prompt(ctx(True), parts(), "c", "o", "ok")):
         assert "kaggle" not in (op.system + op.user).lower()
-    assert "Kaggle" in prompts.draft_prompt(ctx(False), "", "x").system
+    assert "Kaggle" in prompts.draft_prompt(ctx(False), parts(preview="x")).system
 
 
 # ---- data preview ---------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from .calllog import CallLog
 from .cassette import Player, Recorder
 from .errors import ContextWindowExceeded, LLMError, ReplayDivergence
 from .jsonparse import parse_arguments, parse_tool_calls, tool_prompt
-from .models import (apply_quirks, check_api_key, context_window_of, import_litellm, is_local, price_table_entry,
-                     provider_of, quirks_for, supports_tools)
+from .models import (apply_quirks, check_api_key, context_window_of, import_litellm, is_local, known_context_window,
+                     price_table_entry, provider_of, quirks_for, supports_tools)
 from .records import ChatResult, Message, ToolCall, ToolSpec, Usage
 from .retry import RetryPolicy, decide, retry_after_seconds
 from .speed import SpeedEstimate
@@ -182,6 +182,13 @@ class LLM:
         if self._local:
             return _local_module().default_n_ctx()
         return context_window_of(self.model)
+
+    @property
+    def known_context_window(self) -> int | None:
+        """The context window when it is known for sure (local models, models in litellm's map)."""
+        if self._local:
+            return _local_module().default_n_ctx()
+        return known_context_window(self.model)
 
     # ----- one turn: native tools, falling back to JSON in text -----
 
