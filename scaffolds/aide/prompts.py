@@ -65,21 +65,23 @@ _SHRINK_ORDER = ("memory", "preview", "task_text")
 
 
 def shrink(parts: PromptParts) -> PromptParts | None:
-    """The parts with the first shrinkable one halved (memory, then preview, then the task text);
-    None when nothing is left to cut. A part under 400 characters is dropped rather than halved."""
+    """The parts with the first shrinkable one halved (memory, then preview, then the task text, which
+    keeps at least MIN_TASK_CHARS); None when nothing is left to cut. A memory or preview under 400
+    characters is dropped rather than halved."""
     for name in _SHRINK_ORDER:
         text = getattr(parts, name)
-        floor = MIN_TASK_CHARS if name == "task_text" else 0
-        if len(text) <= floor:
-            continue
-        if name != "task_text" and len(text) < 400:
+        if name != "task_text" and 0 < len(text) < 400:
             return replace(parts, **{name: ""})
+        floor = MIN_TASK_CHARS if name == "task_text" else 0
         keep = max(floor, len(text) // 2)
-        cut = len(text) - keep
-        half = keep // 2
-        short = f"{text[:half]}\n... [{cut} characters cut to fit the context window] ...\n{text[len(text) - (keep - half):]}"
+        if len(text) - keep < 200:  # too little left to cut to be worth a marker
+            continue
+        head = keep // 2
+        short = (f"{text[:head]}\n... [{len(text) - keep} characters cut to fit the context window] ...\n"
+                 f"{text[len(text) - (keep - head):]}")
         return replace(parts, **{name: short})
     return None
+
 
 def render(sections: dict[str, Any], level: int = 1) -> str:
     """Nested dict -> markdown: keys become headings, lists become bullets, empty sections vanish."""

@@ -59,9 +59,10 @@ def open_titanic_sandbox(titanic, tmp_path) -> Iterator:
 
     opened = []
 
-    def make(workspace: Path | None = None):
+    def make(workspace: Path | None = None, limits=None):
+        extra = {"limits": limits} if limits is not None else {}
         config = SandboxConfig(data_dir=titanic.public, workspace=workspace or tmp_path / "run" / "workspace",
-                               backend=BACKEND, validator=make_validator(titanic.comp, titanic.data_dir))
+                               backend=BACKEND, validator=make_validator(titanic.comp, titanic.data_dir), **extra)
         sandbox = open_sandbox(config)
         opened.append(sandbox)
         return sandbox
