@@ -2,8 +2,9 @@
 
 1. Per-node harness overhead: a scripted LLM server (instant replies) and a trivial script that copies
    the sample submission, so a step is almost pure harness: prompt building, parsing, writing the script,
-   clearing/copying/validating the submission, journal + tree HTML saves. Overhead = step time minus
-   LLM call time minus the script's own run time (as recorded per node in the journal).
+   clearing/copying/validating the submission, the progress saves before the script and before the
+   review, the journal + tree HTML saves, the heartbeat. Overhead = step time minus LLM call time minus
+   the script's own run time (as recorded per node in the journal).
 2. Node start-up: running the same trivial script through `sandbox.run_script` vs a bare
    `python script.py` (subprocess), in the same run.
 3. Steps per hour with the embedded local model (only when its runtime and weights are installed).
@@ -71,11 +72,14 @@ def open_box(comp, data_dir: Path, public: Path, workspace: Path, backend: str):
 
 
 def task_for(comp, sandbox, steps: int):
-    from bench.task import build_task
-    from scaffolds.aide.cli import task_paths
+    from bench.task import TaskPaths, build_task
     from scaffolds.core.task import TaskLimits
 
-    return build_task(comp, Path("."), TaskLimits(wall_time_s=3600, max_steps=steps), paths=task_paths(sandbox))
+    p = sandbox.paths
+    paths = TaskPaths(data=str(p.data), submission=f"{p.submission}/submission.csv", code=str(p.code),
+                      logs=str(p.logs), validate_url=sandbox.validation_url,
+                      validate_script=f"{p.home}/validate_submission.sh")
+    return build_task(comp, Path("."), TaskLimits(wall_time_s=3600, max_steps=steps), paths=paths)
 
 
 def bench_overhead(comp, data_dir, public, backend, steps, tmp: Path) -> dict:

@@ -36,7 +36,8 @@ DEVIATIONS: tuple[Deviation, ...] = (
     Deviation("submission format validation", "deviations.validate_submission",
               "a submission that fails the competition's format check makes the node buggy; the script's output "
               "and the review prompt say what the harness found",
-              "only the file's existence (and the reviewer's has_csv_submission) is checked", _on("validate_submission")),
+              "only the file's existence (and the reviewer's has_csv_submission) is checked",
+              _on("validate_submission")),
     Deviation("bounded memory", "deviations.bounded_memory",
               "the memory of earlier solutions keeps the best ones within prompt.memory_tokens and says how many "
               "were left out", "every working node, in journal order, without bound", _on("bounded_memory")),

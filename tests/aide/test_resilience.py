@@ -19,6 +19,7 @@ import pytest
 from scaffolds.aide import agent as aide_agent
 from scaffolds.aide.agent import AideAgent
 from scaffolds.aide.config import load_config, parse_override
+from scaffolds.aide.resume import saved_settings
 from scaffolds.core.llm import LLM, Budget, ReplayDivergence
 from scaffolds.core.llm.testing import Reply, ScriptedServer
 from scaffolds.core.rundir import RunDir, RunDirBusy
@@ -173,8 +174,10 @@ def test_a_killed_run_resumes_with_its_clock_budget_and_lock(titanic, open_titan
     # the budget: every call of both sessions, including the killed attempt's code call
     assert spent_before == 5 and budget.calls == total_requests == journal_calls(journal) == 9
     assert result.cost_usd == pytest.approx(budget.spent_usd)
-    assert journal["settings"]["api_base"] == url
-    assert journal["settings"]["models"] == {"main": "openai/scripted", "feedback": "openai/scripted"}
+    saved = saved_settings(rd.root)  # what a front end needs to continue the run without repeating flags
+    assert saved["api_base"] == url and saved["overrides"] == ["seed=0", *overrides]
+    assert saved["models"] == {"main": "openai/scripted", "feedback": "openai/scripted"}
+    assert saved["limits"]["max_steps"] == 4 and saved["preset"] == "default"
 
 
 def test_best_files_are_written_only_after_the_journal_naming_them(titanic, open_titanic_sandbox, tmp_path,

@@ -485,7 +485,7 @@ def test_run_lock_is_exclusive_between_processes_and_reentrant_within_one(tmp_pa
     import subprocess
     import sys
 
-    from scaffolds.core.rundir import RunDirBusy, RunLock
+    from scaffolds.core.rundir import RunLock
 
     root = tmp_path / "run"
     with RunLock(root), RunLock(root):  # the runner and then the agent, in one process
