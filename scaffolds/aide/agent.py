@@ -29,7 +29,7 @@ from scaffolds.aide.journal import Journal, Node
 from scaffolds.aide.options import limits_of, resolve
 from scaffolds.aide.preview import data_preview
 from scaffolds.aide.response import exception_type, extract_code, extract_plan, trim_output
-from scaffolds.aide.resume import Heartbeat, carry_over_spending, open_journal, recover
+from scaffolds.aide.resume import Heartbeat, carry_over_spending, open_journal, recover, save_progress
 from scaffolds.aide.review import REVIEW_TOOL_NAME, Review, bug_reasons, parse_review, review_parameters
 from scaffolds.aide.search import choose_parent, debug_depth_for, stage_for, step_rng
 from scaffolds.aide.tree_html import render_tree_html
@@ -250,8 +250,8 @@ class _Session:
 
     def _phase(self, node: Node, phase: str, save: bool = True) -> None:
         node.phase = phase
-        if save:
-            self._save(tree=False)
+        if save:  # a small file, not the whole journal: this happens twice per step
+            save_progress(self.rd.root, node, self.elapsed())
         self._emit(phase, node)
 
     def _keep_attempt(self, node: Node, exc: BaseException) -> None:

@@ -5,8 +5,9 @@ working parent an improve step. The run's metric direction is stored once here, 
 uses the same direction even when a review contradicts it.
 
 The journal also accounts for what never became a node: attempts abandoned part-way (budget refused,
-no time left, process killed) keep their LLM spending in `abandoned`, and the node being worked on is
-saved as `in_progress` at each phase, so a resumed run knows what the dead process had spent.
+no time left, process killed) keep their LLM spending in `abandoned`. The attempt being worked on is
+`in_progress` (saved on its own before its script and its review, see resume.py), so a resumed run
+knows what a dead process had spent.
 """
 
 from __future__ import annotations

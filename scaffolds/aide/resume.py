@@ -18,6 +18,7 @@ from scaffolds.core.rundir import RunDir, atomic_write_json
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_FILE = "heartbeat.json"
+PROGRESS_FILE = "progress.json"  # the attempt being worked on, saved before its script and its review
 
 
 class ResumeError(ValueError):
@@ -61,12 +62,35 @@ def _read_journal(rd: RunDir) -> Journal:
         raise ResumeError(corrupt.format(f"{type(exc).__name__}: {exc}")) from None
 
 
+def save_progress(root: Path, node: Node, elapsed_s: float) -> None:
+    """Save the attempt in progress (its code, LLM spending and, once run, its result)."""
+    atomic_write_json(Path(root) / PROGRESS_FILE, {"elapsed_s": elapsed_s, "node": node.to_dict()}, durable=False)
+
+
+def _unfinished(journal: Journal, root: Path) -> Node | None:
+    """The attempt a dead process was working on: in the journal, or in progress.json when the journal
+    does not know that node yet."""
+    node, journal.in_progress = journal.in_progress, None
+    if node is not None:
+        return node
+    try:
+        data = json.loads((Path(root) / PROGRESS_FILE).read_text())
+        saved = Node.from_dict(data["node"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    known = {n.id for n in (*journal.nodes, *journal.abandoned)}
+    if saved.id in known:
+        return None
+    journal.elapsed_s = max(journal.elapsed_s, float(data.get("elapsed_s") or 0.0))
+    return saved
+
+
 def recover(journal: Journal, root: Path) -> Node | None:
     """Undo what a dead process left half-done: its clock runs on from the last heartbeat, and its
     attempt in progress is kept (as an unreviewed node when its script had run, else as abandoned
     with its cost). Returns the node that became unreviewed, if any."""
     journal.elapsed_s = max(journal.elapsed_s, _heartbeat_elapsed(root / HEARTBEAT_FILE))
-    node, journal.in_progress = journal.in_progress, None
+    node = _unfinished(journal, root)
     if node is None:
         return None
     if node.phase == "reviewing":
@@ -125,6 +149,7 @@ class Heartbeat:
     def _beat(self) -> None:
         while not self._stop.wait(self.interval_s):
             try:
-                atomic_write_json(self.path, {"elapsed_s": self.elapsed(), "pid": os.getpid(), "at": time.time()})
+                atomic_write_json(self.path, {"elapsed_s": self.elapsed(), "pid": os.getpid(), "at": time.time()},
+                                  durable=False)
             except OSError as exc:  # a full disk must not kill the run; the journal saves still count
                 logger.warning("could not write the heartbeat %s: %s", self.path, exc)

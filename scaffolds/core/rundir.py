@@ -15,24 +15,28 @@ from pathlib import Path
 from typing import Any
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temp file in the same dir and `os.replace` (atomic on POSIX)."""
+def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
+    """Write `text` to `path` via a temp file in the same dir and `os.replace` (atomic on POSIX).
+
+    `durable=False` skips the fsync: the file still survives the process being killed (the kernel has
+    it), only a power cut may lose it; for small files rewritten often (progress, heartbeat)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def atomic_write_json(path: Path, data: Any) -> None:
+def atomic_write_json(path: Path, data: Any, durable: bool = True) -> None:
     """Serialise `data` as indented JSON and write it atomically."""
-    atomic_write_text(path, json.dumps(data, indent=2, default=str))
+    atomic_write_text(path, json.dumps(data, indent=2, default=str), durable)
 
 
 def read_json(path: Path) -> Any:

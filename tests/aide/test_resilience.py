@@ -126,12 +126,11 @@ def _wait_for_phase(rd: RunDir, proc: subprocess.Popen, step: int, phase: str, t
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.stdout.read()
         try:
-            journal = json.loads(rd.journal.read_text())
+            progress = json.loads((rd.root / "progress.json").read_text())
         except (OSError, ValueError):
-            journal = {}
-        progress = journal.get("in_progress") or {}
-        if progress.get("step") == step and progress.get("phase") == phase:
-            return journal
+            progress = {"node": {}}
+        if progress["node"].get("step") == step and progress["node"].get("phase") == phase:
+            return progress
         time.sleep(0.1)
     raise AssertionError(f"step {step} never reached {phase}")
 
@@ -169,7 +168,7 @@ def test_a_killed_run_resumes_with_its_clock_budget_and_lock(titanic, open_titan
     assert killed["step"] == 2 and "time.sleep(120)" in killed["code"] and killed["usage"]["calls"] == 1
     assert killed["abandoned_reason"] == "the process stopped while executing"
     assert journal["nodes"][2]["id"] != killed["id"]
-    # the clock: the 4 s the killed script ran count (the journal alone knew only up to its start)
+    # the clock: the 4 s the killed script ran count (the saves knew only up to its start)
     assert events[0].elapsed_s >= saved["elapsed_s"] + 3.0
     # the budget: every call of both sessions, including the killed attempt's code call
     assert spent_before == 5 and budget.calls == total_requests == journal_calls(journal) == 9
