@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from sandbox.errors import WallTimeExceeded
 from scaffolds.aide import deviations, prompts
 from scaffolds.aide.config import AideConfig, load_config
 from scaffolds.aide.journal import Journal, Node
@@ -34,11 +35,12 @@ from scaffolds.aide.review import REVIEW_TOOL_NAME, Review, bug_reasons, parse_r
 from scaffolds.aide.search import choose_parent, debug_depth_for, stage_for, step_rng
 from scaffolds.aide.tree_html import render_tree_html
 from scaffolds.core.agent import AgentOptions, AgentResult, AgentStop, LimitsExceeded, LLMFailed, TimeExceeded
+from scaffolds.core.llm import (LLM, Budget, BudgetExceeded, ChatResult, ContextWindowExceeded, LLMError, Message,
+                                ToolSpec)
 from scaffolds.core.rundir import RunDir, RunLock, atomic_write_json, atomic_write_text
 
 if TYPE_CHECKING:
     from sandbox import Sandbox
-    from scaffolds.core.llm import LLM, ChatResult
     from scaffolds.core.task import Task, TaskLimits
 
 logger = logging.getLogger(__name__)
@@ -116,8 +118,6 @@ def _for_run(llm: LLM, cfg: AideConfig) -> LLM:
 
 def _standalone_factory() -> Callable[..., LLM]:
     """LLMs sharing one budget, for `from_options` without a runner."""
-    from scaffolds.core.llm import LLM, Budget
-
     budget, made = Budget(), {}
 
     def make(model: str, temperature: float | None = None, max_tokens: int | None = None) -> LLM:
@@ -336,8 +336,6 @@ class _Session:
         return prompts.improve_prompt(ctx, parts, parent.code)
 
     def _messages(self, prompt: prompts.Prompt) -> list:
-        from scaffolds.core.llm import Message
-
         role = "user" if self.cfg.prompt.convert_system_to_user else "system"
         if not self.dev.split_messages or self.cfg.prompt.convert_system_to_user:
             return [Message(role=role, content=f"{prompt.system}\n\n{prompt.user}")]
@@ -360,8 +358,6 @@ class _Session:
                      parts: prompts.PromptParts, extra: tuple = (), **kwargs) -> tuple[ChatResult, float]:
         """A call whose prompt is shrunk (memory, then preview, then task text) until it fits the
         model's context window: before sending when the window is known, and when the model says so."""
-        from scaffolds.core.llm import ContextWindowExceeded
-
         while True:
             messages = [*self._messages(build(parts)), *extra]
             smaller = None if _fits(llm, messages) else prompts.shrink(parts)
@@ -378,8 +374,6 @@ class _Session:
 
     def _generate(self, node: Node, parent: Node | None, ctx: prompts.PromptContext) -> None:
         """Plan and code from the code model; re-ask when the reply has no code."""
-        from scaffolds.core.llm import Message
-
         parts, extra, text = self._parts(node, ctx), (), ""
         for _ in range(self.cfg.prompt.code_retries + 1):
             result, seconds = self._chat_prompt(self.llm, node, lambda p: self._prompt(node, parent, ctx, p),
@@ -463,8 +457,6 @@ class _Session:
             self._settle_direction(review.lower_is_better)
 
     def _ask_review(self, node: Node, ctx: prompts.PromptContext) -> Review:
-        from scaffolds.core.llm import ToolSpec
-
         status = None
         if self.dev.validate_submission:
             status = "a submission file was written" if node.has_submission else "NO submission file was written"
@@ -539,8 +531,6 @@ class _Session:
 
     def _write_report(self, reason: str) -> None:
         """report.md by the feedback model (AIDE's report), when asked for and the run ended normally."""
-        from scaffolds.core.llm import BudgetExceeded, LLMError
-
         if not self.cfg.report or reason in ("error", "interrupted"):
             return
         best = self.journal.best_node()
@@ -610,9 +600,6 @@ def _exc_type(result) -> str | None:
 
 def _as_stop(exc: Exception) -> AgentStop | None:
     """Map the LLM layer's and the sandbox's terminal errors onto loop-ending reasons."""
-    from sandbox.errors import WallTimeExceeded
-    from scaffolds.core.llm import BudgetExceeded, LLMError
-
     if isinstance(exc, BudgetExceeded):
         return LimitsExceeded(f"LLM budget exhausted: {exc}")
     if isinstance(exc, WallTimeExceeded):
