@@ -13,6 +13,8 @@ import argparse
 import logging
 import re
 import signal
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from rich.logging import RichHandler
 
 from bench.registry import DEFAULT_OFFLINE_COMPETITION
 from bench.runner import RunError, RunRecord, RunSpec, resume_spec, run_one, with_run_dir
+from scaffolds.core.config import ConfigError
 from scaffolds.core.task import TaskLimits
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)?\s*$")
@@ -67,16 +70,19 @@ def add_run_arguments(p: argparse.ArgumentParser, agent_flag: bool) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--data-dir", type=Path, help="prepared data dir (default: ~/.cache/mle-bench/data)")
     p.add_argument("--out", type=Path, default=Path("runs"), help="where run directories go (default: ./runs)")
-    p.add_argument("--resume", type=Path, metavar="RUN_DIR", help="continue an interrupted run in place")
+    p.add_argument("--resume", type=Path, metavar="RUN_DIR",
+                   help="continue an interrupted run in place, with its saved settings (only --api-base may change)")
     p.add_argument("--obfuscated", "--obfuscate", action="store_true",
                    help="no Kaggle framing: the obfuscated description")
     p.add_argument("overrides", nargs="*", metavar="key.sub=value", help="agent config overrides")
 
 
 def spec_from_args(args: argparse.Namespace, agent: str | None = None) -> RunSpec:
-    """The spec the flags describe; with --resume, the interrupted run's spec (extra flags refused)."""
+    """The spec the flags describe; with --resume, the interrupted run's saved spec, where only the API
+    base may change (a restarted server may listen elsewhere)."""
     if args.resume:
-        return resume_spec(args.resume)
+        spec = resume_spec(args.resume)
+        return replace(spec, api_base=args.api_base) if args.api_base else spec
     models = dict(args.role_model)
     if args.model:
         models["main"] = args.model
@@ -151,9 +157,11 @@ def scaffold_main(agent: str, argv: list[str] | None = None,
     signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` saves state the way Ctrl-C does
     logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[RichHandler(console=console)])
     try:
+        display = on_event(console, args) if on_event else None  # may add to args (e.g. a config file)
         spec = spec_from_args(args, agent)
-        return execute(spec, console, on_event(console, args) if on_event else None)
-    except RunError as exc:
+        with display if isinstance(display, AbstractContextManager) else nullcontext():
+            return execute(spec, console, display)
+    except (RunError, ConfigError) as exc:
         console.print(f"[bold red]error:[/] {exc}")
         return 2
     except KeyboardInterrupt:

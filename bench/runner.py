@@ -35,7 +35,7 @@ from bench.validate import make_validator
 from sandbox import Limits, Sandbox, SandboxConfig, open_sandbox
 from sandbox.errors import SandboxError, WallTimeExceeded
 from scaffolds.core.agent import AgentOptions, AgentResult, AgentStop, get_agent_class
-from scaffolds.core.llm import LLM, Budget
+from scaffolds.core.llm import LLM, Budget, LLMError
 from scaffolds.core.rundir import RunDir, atomic_write_json, new_run_name, read_json
 from scaffolds.core.task import TaskLimits
 
@@ -240,7 +240,10 @@ def _build_agent(spec: RunSpec, make_llm: LLMFactory, on_event: Callable[[Any], 
         return cls()
     options = AgentOptions(preset=spec.preset, overrides=spec.overrides, models=spec.model_map, limits=spec.limits,
                            seed=spec.seed, resume=spec.resume, make_llm=make_llm, on_event=on_event)
-    return cls.from_options(options)
+    try:
+        return cls.from_options(options)
+    except (ValueError, LLMError) as exc:  # a bad preset/override/model/key: the user's to fix, before any work
+        raise RunError(str(exc)) from None
 
 
 def public_data(comp: Competition, data_dir: Path) -> Path:

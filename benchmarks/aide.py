@@ -2,13 +2,17 @@
 
 1. Per-node harness overhead: a scripted LLM server (instant replies) and a trivial script that copies
    the sample submission, so a step is almost pure harness: prompt building, parsing, writing the script,
-   clearing/copying/validating the submission, journal + tree HTML saves. Overhead = step time minus
-   LLM call time minus the script's own run time (as recorded per node in the journal).
+   clearing/copying/validating the submission, the progress saves before the script and before the
+   review, the journal + tree HTML saves, the heartbeat. Overhead = step time minus LLM call time minus
+   the script's own run time (as recorded per node in the journal).
 2. Node start-up: running the same trivial script through `sandbox.run_script` vs a bare
    `python script.py` (subprocess), in the same run.
 3. Steps per hour with the embedded local model (only when its runtime and weights are installed).
+4. With `--baseline-src DIR` (another checkout, e.g. `git archive <commit> | tar -x -C DIR`): the
+   per-node overhead of this checkout and of the baseline, measured in alternating child processes
+   in the same run, and their ratio.
 
-    .venv/bin/python benchmarks/aide.py [--steps 30] [--backend local] [--local-steps 3]
+    .venv/bin/python benchmarks/aide.py [--steps 30] [--backend local] [--local-steps 3] [--baseline-src DIR]
 """
 
 from __future__ import annotations
@@ -71,11 +75,14 @@ def open_box(comp, data_dir: Path, public: Path, workspace: Path, backend: str):
 
 
 def task_for(comp, sandbox, steps: int):
-    from bench.task import build_task
-    from scaffolds.aide.cli import task_paths
+    from bench.task import TaskPaths, build_task
     from scaffolds.core.task import TaskLimits
 
-    return build_task(comp, Path("."), TaskLimits(wall_time_s=3600, max_steps=steps), paths=task_paths(sandbox))
+    p = sandbox.paths
+    paths = TaskPaths(data=str(p.data), submission=f"{p.submission}/submission.csv", code=str(p.code),
+                      logs=str(p.logs), validate_url=sandbox.validation_url,
+                      validate_script=f"{p.home}/validate_submission.sh")
+    return build_task(comp, Path("."), TaskLimits(wall_time_s=3600, max_steps=steps), paths=paths)
 
 
 def bench_overhead(comp, data_dir, public, backend, steps, tmp: Path) -> dict:
@@ -94,6 +101,10 @@ def bench_overhead(comp, data_dir, public, backend, steps, tmp: Path) -> dict:
         llm.count_tokens("warm up")  # the tokenizer loads once per process, not per node
         AideAgent(cfg).run(task_for(comp, sandbox, steps), sandbox, llm, rd)
     nodes = json.loads(rd.journal.read_text())["nodes"][1:]  # step 0 pays one-off imports
+    return summarize(nodes)
+
+
+def summarize(nodes: list[dict]) -> dict:
     over = [n["timing"]["overhead_s"] for n in nodes]
     step = [n["timing"]["step_s"] for n in nodes]
     llm_s = [n["timing"]["code_llm_s"] + n["timing"]["review_llm_s"] for n in nodes]
@@ -103,7 +114,22 @@ def bench_overhead(comp, data_dir, public, backend, steps, tmp: Path) -> dict:
             "step_ms": 1000 * statistics.median(step), "llm_ms": 1000 * statistics.median(llm_s),
             "exec_ms": 1000 * statistics.median(exec_s),
             "share_scripted": statistics.median(o / s for o, s in zip(over, step, strict=True)),
-            "buggy": sum(n["is_buggy"] for n in nodes)}
+            "buggy": sum(n["is_buggy"] for n in nodes), "raw_nodes": nodes}
+
+
+def bench_versus(args, rounds: int) -> dict:
+    """Overhead of this checkout and of `args.baseline_src`, alternating child processes (ABBA...)."""
+    here = str(Path(__file__).resolve().parents[1])
+    pooled: dict[str, list[dict]] = {"this": [], "baseline": []}
+    for r in range(rounds):
+        order = [("this", here), ("baseline", str(args.baseline_src))]
+        for label, src in order if r % 2 == 0 else order[::-1]:
+            cmd = [sys.executable, __file__, "--overhead-only", "--src", src, "--steps", str(args.steps),
+                   "--backend", args.backend, "--data-dir", str(args.data_dir)]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            pooled[label] += json.loads(done.stdout.strip().splitlines()[-1])["raw_nodes"]
+    this, base = summarize(pooled["this"]), summarize(pooled["baseline"])
+    return {"this": this, "baseline": base, "ratio": this["overhead_ms"] / base["overhead_ms"], "rounds": rounds}
 
 
 def bench_startup(comp, data_dir, public, backend, repeats, tmp: Path) -> dict:
@@ -152,13 +178,15 @@ def bench_local(comp, data_dir, public, backend, steps, tmp: Path) -> dict | Non
             "tokens": result.tokens, "reason": result.reason}
 
 
-def render(args, over: dict, starts: list[dict], local: dict | None) -> str:
+def render(args, over: dict, starts: list[dict], local: dict | None, versus: dict | None) -> str:
     lines = [
         "## AIDE scaffold",
         "",
         f"Command: `.venv/bin/python benchmarks/aide.py --steps {args.steps} --backend {args.backend} "
         f"--startup-backends {args.startup_backends} --repeats {args.repeats} --local-steps {args.local_steps} "
-        f"--data-dir {args.data_dir}`",
+        f"--data-dir {args.data_dir}"
+        + (f" --baseline-src {args.baseline_src} --baseline-label {args.baseline_label} --rounds {args.rounds}"
+           if versus else "") + "`",
         f"Machine: {platform.machine()}, {platform.system()} {platform.release()}, "
         f"python {platform.python_version()}; "
         "2 cores shared with other jobs. Competition: titanic-offline.",
@@ -172,6 +200,11 @@ def render(args, over: dict, starts: list[dict], local: dict | None) -> str:
         "| Overhead share of a scripted step (worst case: instant LLM, trivial script) | "
         f"{100 * over['share_scripted']:.1f} % |",
     ]
+    if versus:
+        this, base = versus["this"], versus["baseline"]
+        lines.append(f"| Overhead per node vs baseline `{args.baseline_label}` ({versus['rounds']} alternating rounds, "
+                     f"{this['nodes']} + {base['nodes']} nodes) | {this['overhead_ms']:.0f} ms vs "
+                     f"{base['overhead_ms']:.0f} ms (x{versus['ratio']:.2f}) |")
     lines += [f"| Script start-up via sandbox.run_script ({s['backend']}) vs bare `python script.py` | "
               f"{s['sandbox_ms']:.0f} ms vs {s['bare_ms']:.0f} ms (x{s['ratio']:.2f}) |" for s in starts]
     if local:
@@ -184,8 +217,8 @@ def render(args, over: dict, starts: list[dict], local: dict | None) -> str:
     else:
         lines.append("| Steps per hour, embedded model | not measured: model not installed on this machine |")
     lines += ["", "Overhead counts prompt building, reply parsing, writing the script, clearing, copying and "
-              "validating the submission, and the journal + tree HTML saves; LLM time counts the client and "
-              "the HTTP round trip to the scripted server."]
+              "validating the submission, the progress saves before the script and the review, and the journal "
+              "+ tree HTML saves; LLM time counts the client and the HTTP round trip to the scripted server."]
     return "\n".join(lines) + "\n"
 
 
@@ -198,8 +231,20 @@ def main() -> int:
     p.add_argument("--startup-backends", default="local,bwrap", help="backends for the start-up comparison")
     p.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "mle-suite-bench-data")
     p.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "aide.md")
+    p.add_argument("--baseline-src", type=Path, help="another checkout to compare the per-node overhead with")
+    p.add_argument("--baseline-label", default="baseline", help="how the baseline is named in the table")
+    p.add_argument("--rounds", type=int, default=4, help="alternating rounds of the baseline comparison")
+    p.add_argument("--src", type=Path, help=argparse.SUPPRESS)  # child: import the project from here
+    p.add_argument("--overhead-only", action="store_true", help=argparse.SUPPRESS)  # child: print JSON
     args = p.parse_args()
+    if args.src:
+        sys.path.insert(0, str(args.src.resolve()))
     comp, public = prepare(args.data_dir)
+    if args.overhead_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(json.dumps(bench_overhead(comp, args.data_dir, public, args.backend, args.steps, Path(tmp))))
+        return 0
+    versus = bench_versus(args, args.rounds) if args.baseline_src else None
     with tempfile.TemporaryDirectory() as tmp:
         over = bench_overhead(comp, args.data_dir, public, args.backend, args.steps, Path(tmp))
         starts = []
@@ -210,7 +255,7 @@ def main() -> int:
                 print(f"start-up on {backend} not measured: {exc}")
         local = bench_local(comp, args.data_dir, public, args.backend, args.local_steps, Path(tmp)) \
             if args.local_steps > 0 else None
-    text = render(args, over, starts, local)
+    text = render(args, over, starts, local, versus)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)

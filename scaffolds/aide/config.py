@@ -3,7 +3,7 @@ merged by scaffolds.core.config and checked field by field against these datacla
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ import yaml
 from scaffolds.core import config as core_config
 from scaffolds.core.config import ConfigError, build, merge, parse_duration, parse_override
 
-__all__ = ["AideConfig", "ConfigError", "ExecConfig", "ModelConfig", "PromptConfig", "SearchConfig", "build",
+__all__ = ["AideConfig", "ConfigError", "ExecConfig", "ModelConfig", "PromptConfig", "SearchConfig", "build", "build_config",
            "load_config", "merge", "parse_duration", "parse_override", "preset_names", "with_changes"]
 
 PRESET_DIR = Path(__file__).parent / "presets"
@@ -42,11 +42,33 @@ class ExecConfig:
 class PromptConfig:
     data_preview: bool = True
     preview_chars: int = 6000
-    memory_tokens: int = 3000  # budget for the summary of earlier solutions
+    memory_tokens: int = 3000  # budget for the summary of earlier solutions (deviations.bounded_memory)
     k_fold_validation: int = 5
     obfuscate: bool = False  # no Kaggle framing in prompts
-    convert_system_to_user: bool = False  # one user message instead of system+user
+    convert_system_to_user: bool = False  # the prompt goes as user text, not as a system message
     code_retries: int = 3  # re-ask when a reply has no code
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    retry_for_s: float | None = 300.0  # keep retrying a failing LLM call this long (None: no bound)
+
+
+@dataclass(frozen=True)
+class Deviations:
+    """Where this AIDE departs from the AIDE that MLE-bench ran. `true` keeps mle-suite's behaviour,
+    `false` restores MLE-bench's; `deviations: false` sets them all at once. deviations.py says what
+    each one changes."""
+
+    validate_submission: bool = True
+    bounded_memory: bool = True
+    split_messages: bool = True
+    probe_packages: bool = True
+    direction_from_task: bool = True
+    check_metric: bool = True
+    lenient_metric: bool = True
+    explain_bugs: bool = True
+    remind_on_no_code: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,6 +81,9 @@ class AideConfig:
     search: SearchConfig = field(default_factory=SearchConfig)
     exec: ExecConfig = field(default_factory=ExecConfig)
     prompt: PromptConfig = field(default_factory=PromptConfig)
+    llm: LLMSettings = field(default_factory=LLMSettings)
+    deviations: Deviations = field(default_factory=Deviations)
+    report: bool = False  # write report.md with the feedback model at the end of the run
     max_cost_usd: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,11 +105,26 @@ class AideConfig:
             (self.prompt.preview_chars >= 200, "prompt.preview_chars must be >= 200"),
             (self.prompt.memory_tokens >= 0, "prompt.memory_tokens must be >= 0"),
             (self.prompt.code_retries >= 0, "prompt.code_retries must be >= 0"),
+            (self.llm.retry_for_s is None or self.llm.retry_for_s >= 0, "llm.retry_for_s must be >= 0"),
+            (self.max_cost_usd is None or self.max_cost_usd > 0, "max_cost_usd must be > 0"),
         ]
         for ok, message in checks:
             if not ok:
                 raise ConfigError(message)
         return self
+
+
+def expand_switches(data: dict[str, Any]) -> dict[str, Any]:
+    """`deviations: true|false` (one setting) stands for every deviation switch set to that value."""
+    if isinstance(data.get("deviations"), bool):
+        value = data["deviations"]
+        data = {**data, "deviations": {f.name: value for f in fields(Deviations)}}
+    return data
+
+
+def build_config(data: dict[str, Any]) -> AideConfig:
+    """An AideConfig from a nested dict (a preset, a saved config.yaml), switches expanded, validated."""
+    return build(AideConfig, expand_switches(data)).validate()
 
 
 def preset_names() -> list[str]:
@@ -97,7 +137,12 @@ def load_config(
     overrides: list[dict[str, Any]] | None = None,
 ) -> AideConfig:
     """Preset, then config file, then overrides (dicts, e.g. from CLI flags or `parse_override`)."""
-    return core_config.load(AideConfig, PRESET_DIR, preset, config_file, overrides)
+    data = expand_switches(core_config.read_preset(PRESET_DIR, preset))
+    if config_file is not None:
+        data = merge(data, expand_switches(core_config.read_yaml(Path(config_file), "config file")))
+    for update in overrides or []:
+        data = merge(data, expand_switches(update))
+    return build_config(data)
 
 
 def with_changes(config: AideConfig, **changes: Any) -> AideConfig:

@@ -3,18 +3,23 @@
 A node's stage follows from the tree: no parent is a draft, a buggy parent makes a debug step, a
 working parent an improve step. The run's metric direction is stored once here, so every comparison
 uses the same direction even when a review contradicts it.
+
+The journal also accounts for what never became a node: attempts abandoned part-way (budget refused,
+no time left, process killed) keep their LLM spending in `abandoned`. The attempt being worked on is
+`in_progress` (saved on its own before its script and its review, see resume.py), so a resumed run
+knows what a dead process had spent.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-import uuid
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Callable
 
 from scaffolds.aide.metric import MetricValue
 
-JOURNAL_VERSION = 1
+JOURNAL_VERSION = 2
 
 
 @dataclass
@@ -33,6 +38,13 @@ class Usage:
         self.cost_usd += cost
         self.calls += 1
         self.llm_s += seconds
+
+    def absorb(self, other: Usage) -> None:
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.cost_usd += other.cost_usd
+        self.calls += other.calls
+        self.llm_s += other.llm_s
 
     @property
     def tokens(self) -> int:
@@ -79,13 +91,18 @@ class Node:
     submission_valid: bool | None = None
     validation_message: str = ""
     debug_depth: int = 0
+    reviewed: bool = True  # False: the script ran but the review call failed; reviewed again on resume
+    abandoned_reason: str = ""  # set on attempts that never became a node
+    phase: str = ""  # generating | executing | reviewing, while in progress
     created_at: float = field(default_factory=time.time)
     usage: Usage = field(default_factory=Usage)
     timing: Timing = field(default_factory=Timing)
 
     @staticmethod
-    def new_id() -> str:
-        return uuid.uuid4().hex[:10]
+    def make_id(seed: int, step: int, attempt: int) -> str:
+        """Ids follow from (seed, step, attempt): they appear in prompts (script paths in tracebacks),
+        so a replayed run must name its nodes as the recorded one did."""
+        return hashlib.sha256(f"aide-node:{seed}:{step}:{attempt}".encode()).hexdigest()[:10]
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -113,6 +130,11 @@ class Journal:
     elapsed_s: float = 0.0  # agent wall time summed over every session of this run (resume)
     sessions: int = 0
     end_reason: str = ""
+    abandoned: list[Node] = field(default_factory=list)  # attempts that never became nodes, with their cost
+    in_progress: Node | None = None  # the attempt being worked on when the journal was saved
+    other_usage: Usage = field(default_factory=Usage)  # LLM calls outside nodes (the report)
+    best_node_id: str | None = None  # the node whose submission and code are placed as the run's best
+    settings: dict[str, Any] = field(default_factory=dict)  # what a resume needs: models, API base, limits
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -152,16 +174,18 @@ class Journal:
     def ranked_good_nodes(self) -> list[Node]:
         return sorted(self.good_nodes, key=self.metric_of, reverse=True)
 
-    def memory(self, count_tokens: Callable[[str], int], budget_tokens: int) -> str:
+    def memory(self, count_tokens: Callable[[str], int], budget_tokens: int | None) -> str:
         """What earlier working solutions tried and scored, best first, within `budget_tokens`.
 
-        AIDE lists every good node and lets this grow without bound; here the best ones are kept
-        until the budget is used, and the omission is stated.
+        AIDE lists every good node in journal order and lets this grow without bound (`budget_tokens`
+        None); here the best ones are kept until the budget is used, and the omission is stated.
         """
+        if budget_tokens is None:
+            return "\n---\n".join(_memory_entry(n) for n in self.good_nodes)
         entries, used = [], 0
         ranked = self.ranked_good_nodes()
         for node in ranked:
-            entry = f"Plan: {node.plan.strip()}\nFindings: {node.analysis.strip()}\nValidation metric: {node.metric}"
+            entry = _memory_entry(node)
             cost = count_tokens(entry) + 4
             if used + cost > budget_tokens:
                 continue
@@ -182,29 +206,54 @@ class Journal:
             "elapsed_s": self.elapsed_s,
             "sessions": self.sessions,
             "end_reason": self.end_reason,
+            "best_node_id": self.best_node_id,
+            "settings": self.settings,
+            "other_usage": asdict(self.other_usage),
+            "in_progress": self.in_progress.to_dict() if self.in_progress else None,
+            "abandoned": [n.to_dict() for n in self.abandoned],
             "nodes": [n.to_dict() for n in self.nodes],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Journal:
+        """Raises ValueError on another format version, KeyError/TypeError on a malformed journal."""
         if data.get("version") != JOURNAL_VERSION:
-            raise ValueError(f"journal version {data.get('version')!r} is not {JOURNAL_VERSION}")
+            raise ValueError(f"journal format version {data.get('version')!r}, expected {JOURNAL_VERSION}")
+        progress = data.get("in_progress")
         return cls(
-            nodes=[Node.from_dict(n) for n in data.get("nodes", [])],
+            nodes=[Node.from_dict(n) for n in data["nodes"]],
             maximize=data.get("maximize"),
             direction_source=data.get("direction_source", ""),
             direction_conflicts=data.get("direction_conflicts", 0),
-            elapsed_s=data.get("elapsed_s", 0.0),
-            sessions=data.get("sessions", 0),
+            elapsed_s=float(data.get("elapsed_s", 0.0)),
+            sessions=int(data.get("sessions", 0)),
             end_reason=data.get("end_reason", ""),
+            abandoned=[Node.from_dict(n) for n in data.get("abandoned", [])],
+            in_progress=Node.from_dict(progress) if progress else None,
+            other_usage=Usage(**data.get("other_usage", {})),
+            best_node_id=data.get("best_node_id"),
+            settings=dict(data.get("settings") or {}),
         )
 
+    def abandon(self, node: Node, reason: str) -> None:
+        """Keep an attempt that will never be a node, with what it spent."""
+        node.abandoned_reason = reason
+        self.abandoned.append(node)
+        if self.in_progress is node:
+            self.in_progress = None
+
+    def attempts_at(self, step: int) -> int:
+        return sum(1 for n in self.abandoned if n.step == step)
+
     def totals(self) -> Usage:
+        """Every LLM call of the run: nodes, abandoned attempts, the attempt in progress, the report."""
         total = Usage()
-        for node in self.nodes:
-            total.prompt_tokens += node.usage.prompt_tokens
-            total.completion_tokens += node.usage.completion_tokens
-            total.cost_usd += node.usage.cost_usd
-            total.calls += node.usage.calls
-            total.llm_s += node.usage.llm_s
+        extra = [self.in_progress] if self.in_progress else []
+        for node in [*self.nodes, *self.abandoned, *extra]:
+            total.absorb(node.usage)
+        total.absorb(self.other_usage)
         return total
+
+
+def _memory_entry(node: Node) -> str:
+    return f"Plan: {node.plan.strip()}\nFindings: {node.analysis.strip()}\nValidation metric: {node.metric}"

@@ -1,13 +1,15 @@
 """Prompt building: nested sections (from prompts.yaml) rendered to markdown, one builder per operator.
 
-Builders return a `Prompt(system, user)`; the agent turns it into LLM messages.
+Builders return a `Prompt(system, user)`; the agent turns it into LLM messages. The parts of a prompt
+that may be cut when it does not fit the model's context (memory, data preview, task text, in that
+order) travel as `PromptParts`; the instructions, which hold the submission path, are never cut.
 """
 
 from __future__ import annotations
 
 import random
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,41 @@ class PromptContext:
     k_fold: int
     packages: list[str]
     neutral: bool = False  # obfuscated mode: no Kaggle framing
+    aide_packages: bool = False  # name packages the way MLE-bench's AIDE did (a fixed "for example" list)
+    metric_name: str = ""  # the competition's metric, for the review's metric check ("" = no check)
+    lower_is_better: bool | None = None
+
+
+@dataclass(frozen=True)
+class PromptParts:
+    """The shrinkable parts of one prompt."""
+
+    task_text: str
+    memory: str = ""
+    preview: str = ""
+
+
+MIN_TASK_CHARS = 1500  # the task text is never cut below this
+_SHRINK_ORDER = ("memory", "preview", "task_text")
+
+
+def shrink(parts: PromptParts) -> PromptParts | None:
+    """The parts with the first shrinkable one halved (memory, then preview, then the task text, which
+    keeps at least MIN_TASK_CHARS); None when nothing is left to cut. A memory or preview under 400
+    characters is dropped rather than halved."""
+    for name in _SHRINK_ORDER:
+        text = getattr(parts, name)
+        if name != "task_text" and 0 < len(text) < 400:
+            return replace(parts, **{name: ""})
+        floor = MIN_TASK_CHARS if name == "task_text" else 0
+        keep = max(floor, len(text) // 2)
+        if len(text) - keep < 200:  # too little left to cut to be worth a marker
+            continue
+        head = keep // 2
+        short = (f"{text[:head]}\n... [{len(text) - keep} characters cut to fit the context window] ...\n"
+                 f"{text[len(text) - (keep - head):]}")
+        return replace(parts, **{name: short})
+    return None
 
 
 def render(sections: dict[str, Any], level: int = 1) -> str:
@@ -105,11 +142,16 @@ def _instructions(op: str, ctx: PromptContext) -> dict[str, Any]:
     implementation = [fill(line, ctx) for line in t["implementation"]]
     if ctx.k_fold > 1:
         implementation.append(fill(t["k_fold"], ctx))
+    if ctx.aide_packages:
+        names = replace(ctx, packages=[f"`{name}`" for name in ctx.packages])
+        packages = fill(t["aide_packages_text"], names)
+    else:
+        packages = fill(t["packages"], ctx)
     return {
         "Response format": t["response_format"],
         "Solution sketch guideline": list(t["guideline"][op]),
         "Implementation guideline": implementation,
-        "Installed packages": fill(t["packages"], ctx),
+        "Installed packages": packages,
     }
 
 
@@ -121,40 +163,88 @@ def _prompt(op: str, ctx: PromptContext, body: dict[str, Any]) -> Prompt:
     return Prompt(system=render({"Introduction": _intro(op, ctx)}), user=render(body))
 
 
-def draft_prompt(ctx: PromptContext, memory: str, data_preview: str) -> Prompt:
+def draft_prompt(ctx: PromptContext, parts: PromptParts) -> Prompt:
     return _prompt("draft", ctx, {
-        "Task description": ctx.task_text,
-        "Memory": memory,
+        "Task description": parts.task_text,
+        "Memory": parts.memory,
         "Instructions": _instructions("draft", ctx),
-        "Data overview": data_preview,
+        "Data overview": parts.preview,
     })
 
 
-def improve_prompt(ctx: PromptContext, memory: str, parent_code: str) -> Prompt:
+def improve_prompt(ctx: PromptContext, parts: PromptParts, parent_code: str) -> Prompt:
     return _prompt("improve", ctx, {
-        "Task description": ctx.task_text,
-        "Memory": memory,
+        "Task description": parts.task_text,
+        "Memory": parts.memory,
         "Previous solution": {"Code": f"```python\n{parent_code}\n```"},
         "Instructions": _instructions("improve", ctx),
     })
 
 
-def debug_prompt(ctx: PromptContext, parent_code: str, parent_output: str, data_preview: str) -> Prompt:
+def debug_prompt(ctx: PromptContext, parts: PromptParts, parent_code: str, parent_output: str,
+                 why: list[str] | tuple[str, ...] = (), analysis: str = "") -> Prompt:
+    """`why` (the bug reasons) and `analysis` (the reviewer's) tell the model what to fix; empty for
+    AIDE's own debug prompt."""
+    t = templates()
+    diagnosis = ""
+    if why:
+        diagnosis = t["debug_why"] + "\n" + "\n".join(f"- {reason}" for reason in why)
+        if analysis.strip():
+            diagnosis += f"\n\n{t['debug_analysis']}\n{analysis.strip()}"
     return _prompt("debug", ctx, {
-        "Task description": ctx.task_text,
+        "Task description": parts.task_text,
         "Previous (buggy) implementation": f"```python\n{parent_code}\n```",
         "Execution output": f"```\n{parent_output}\n```",
+        "Diagnosis": diagnosis,
         "Instructions": _instructions("debug", ctx),
-        "Data overview": data_preview,
+        "Data overview": parts.preview,
     })
 
 
-def review_prompt(ctx: PromptContext, code: str, output: str, submission_status: str) -> Prompt:
-    check = fill(templates()["review_submission_check"], ctx)
-    check = string.Template(check).safe_substitute(submission_status=submission_status)
+def review_prompt(ctx: PromptContext, parts: PromptParts, code: str, output: str,
+                  submission_status: str | None) -> Prompt:
+    """`submission_status` None leaves out the harness's file check (as MLE-bench's AIDE did);
+    `ctx.metric_name` adds the question whether the printed figure is the competition's metric."""
+    t = templates()
+    check = None
+    if submission_status is not None:
+        check = string.Template(fill(t["review_submission_check"], ctx)).safe_substitute(
+            submission_status=submission_status)
+    metric = None
+    if ctx.metric_name and ctx.lower_is_better is not None:
+        metric = string.Template(t["review_metric_check"]).safe_substitute(
+            metric_name=ctx.metric_name, direction="lower" if ctx.lower_is_better else "higher")
     return _prompt("review", ctx, {
-        "Task description": ctx.task_text,
+        "Task description": parts.task_text,
+        "Competition metric": metric,
         "Implementation": f"```python\n{code}\n```",
         "Execution output": f"```\n{output}\n```",
         "Submission file": check,
     })
+
+
+def report_prompt(parts: PromptParts, best_code: str) -> Prompt:
+    return Prompt(system=render({"Introduction": templates()["report"]["introduction"]}), user=render({
+        "Task description": parts.task_text,
+        "Working solutions": parts.memory or "(none worked)",
+        "Code of the best solution": f"```python\n{best_code}\n```" if best_code else "",
+    }))
+
+
+def no_code_reminder() -> str:
+    return templates()["no_code_reminder"].strip()
+
+
+def exec_footer(killed_reason: str | None, timed_out: bool, seconds: float, limit_s: float,
+                explain: bool) -> str:
+    """The line after a script's output: how long it ran, or which sandbox limit stopped it. With
+    `explain` off, AIDE's own footer (time, or a TimeoutError)."""
+    t = templates()["footer"]
+    values = {"seconds": f"{seconds:.1f}", "limit": humanize_seconds(limit_s), "reason": killed_reason or ""}
+    if not explain:
+        key = "aide_timeout" if timed_out else "aide_ok"
+    elif killed_reason:
+        key = killed_reason if killed_reason in t else "other"
+    else:
+        key = "timeout" if timed_out else "ok"
+    return string.Template(t[key]).safe_substitute(values)

@@ -71,6 +71,17 @@ import time
 print("starting a long fit", flush=True)
 time.sleep(120)
 ''',
+    # a valid submission, and two numbers a careless parser could take for the metric
+    "two_scores": _HEAD + '''
+print("Validation RMSE: 0.51")
+print("Train score: 0.99")
+pd.DataFrame({"PassengerId": test["PassengerId"], "Survived": 0}).to_csv(SUBMISSION, index=False)
+''',
+    # asks for far more memory than the sandbox allows
+    "oom": _HEAD + '''
+block = bytearray(1024 ** 3)
+print(len(block))
+''',
     "bad_format": _HEAD + '''
 print("Validation accuracy: 0.7800")
 pd.DataFrame({"id": test["PassengerId"], "label": 1}).to_csv(SUBMISSION, index=False)

@@ -39,7 +39,7 @@ def start_cli(*args: str) -> subprocess.Popen:
     (["--model", "gpt-4o"], "OPENAI_API_KEY"),  # no key
     (["--preset", "fast"], "unknown preset"),
     (["search.debug_prob=3"], "debug_prob"),
-    (["--resume", "/nonexistent/run"], "not an AIDE run directory"),
+    (["--resume", "/nonexistent/run"], "not a run directory"),
 ])
 def test_user_errors_are_one_clear_line(args, fragment, tmp_path):
     done = cli(*args, "--data-dir", str(tmp_path), "--out", str(tmp_path / "runs"))
@@ -100,11 +100,11 @@ def test_run_is_killed_mid_node_then_resumed_without_losing_or_repeating_nodes(t
     assert [n["id"] for n in nodes[:2]] == [n["id"] for n in before]
     assert len({n["id"] for n in nodes}) == 4
     assert "time.sleep(120)" not in nodes[2]["code"] and not any(n["is_buggy"] for n in nodes)
-    grade = json.loads((run_dir / "grade.json").read_text())
+    grade = json.loads((run_dir / "record.json").read_text())["grade"]
     assert grade["valid_submission"] and grade["any_medal"]
     assert "Score" in text and "medal" in text
-    for name in ("tree.html", "best_solution.py", "config.yaml", "llm_calls.jsonl", "task.json", "run.json",
-                 "submission/submission.csv"):
+    for name in ("tree.html", "best_solution.py", "config.yaml", "llm_calls.jsonl", "task.json", "spec.json",
+                 "record.json", "submission/submission.csv"):
         assert (run_dir / name).exists(), name
 
 
@@ -124,5 +124,5 @@ def test_smoke_run_with_the_embedded_local_model(titanic, tmp_path):
     assert 1 <= len(journal["nodes"]) <= 2 and all(n["usage"]["calls"] >= 2 for n in journal["nodes"])
     assert all(n["usage"]["prompt_tokens"] > 0 and n["timing"]["code_llm_s"] > 0 for n in journal["nodes"])
     assert "Run ended" in text and ("Score" in text or "No valid submission" in text)
-    for name in ("tree.html", "config.yaml", "llm_calls.jsonl", "task.json", "grade.json", "journal.json"):
+    for name in ("tree.html", "config.yaml", "llm_calls.jsonl", "task.json", "record.json", "journal.json"):
         assert (run_dir / name).exists(), name

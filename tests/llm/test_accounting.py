@@ -87,3 +87,14 @@ def test_count_tokens_offline_and_context_window(server: ScriptedServer) -> None
     other = LLM("openai/unknown-thing", api_base=server.url, price=(0, 0))
     assert other.count_tokens("def f(x):\n    return x") > 3
     assert other.context_window == 8192
+
+
+def test_carried_over_spending_counts_toward_the_limits(server: ScriptedServer) -> None:
+    server.push(Reply.text("x", prompt_tokens=10, completion_tokens=0))
+    budget = Budget(max_calls=3)
+    budget.carry_over(cost_usd=0.5, tokens=100, calls=2)  # what a resumed run spent before
+    llm = LLM("openai/a", api_base=server.url, budget=budget, **FAST)
+    llm.chat([Message.user("1")])
+    with pytest.raises(BudgetExceeded, match="3 calls made of 3"):
+        llm.chat([Message.user("2")])
+    assert (budget.spent_usd, budget.tokens) == (0.5, 110)

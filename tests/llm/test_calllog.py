@@ -27,7 +27,7 @@ def test_call_log_has_everything_but_secrets(server: ScriptedServer, tmp_path: P
         llm.chat([Message.user("again")])
 
     # The key really was used (it reached the server)...
-    assert server.requests[0].headers["Authorization"] == f"Bearer {FAKE_KEY}"
+    assert server.requests[0].headers["authorization"] == f"Bearer {FAKE_KEY}"
     # ...but appears nowhere in the log.
     raw = log_path.read_text()
     assert FAKE_KEY not in raw and "tok-abcdefgh12345678" not in raw and "FAKEfake" not in raw

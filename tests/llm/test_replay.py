@@ -84,3 +84,39 @@ def test_missing_or_foreign_cassette_is_a_clear_error(tmp_path: Path) -> None:
         LLM("openai/scripted", replay_path=tmp_path / "other.jsonl")
     with pytest.raises(ValueError, match="exclusive"):
         LLM("openai/scripted", record_path=tmp_path / "a", replay_path=tmp_path / "b")
+
+
+def _clocked_session(llm: LLM, minutes_left: int, seconds_ran: float) -> list:
+    prompt = f"Time left: {minutes_left} minutes. The last script ran for {seconds_ran:.1f} seconds (limit 5 min)."
+    return [llm.chat([Message.system("s"), Message.user(prompt)]), llm.chat([Message.user("next")])]
+
+
+def test_lenient_replay_ignores_clock_readings_but_not_words(tmp_path: Path) -> None:
+    cassette = tmp_path / "clock.jsonl"
+    with ScriptedServer([Reply.text("one"), Reply.text("two")]) as srv:
+        _clocked_session(LLM("openai/scripted", api_base=srv.url, record_path=cassette, **FAST), 29, 3.2)
+    exact = LLM("openai/scripted", replay_path=cassette)
+    with pytest.raises(ReplayDivergence, match="call 0"):
+        _clocked_session(exact, 28, 12.7)  # a later clock: an exact replay diverges at once
+    lenient = LLM("openai/scripted", replay_path=cassette, replay_match="lenient")
+    assert [r.text for r in _clocked_session(lenient, 2, 125.0)] == ["one", "two"]
+    again = LLM("openai/scripted", replay_path=cassette, replay_match="lenient")
+    with pytest.raises(ReplayDivergence, match=r"call 0: messages\[1\].content.*numbers ignored"):
+        again.chat([Message.system("s"), Message.user("Time left: 29 hours of fun.")])
+
+
+def test_derived_llm_shares_budget_log_and_cassette(tmp_path: Path) -> None:
+    cassette, log_path = tmp_path / "c.jsonl", tmp_path / "calls.jsonl"
+    budget = Budget()
+    with ScriptedServer([Reply.text("a"), Reply.text("b")]) as srv:
+        base = LLM("openai/scripted", api_base=srv.url, budget=budget, log_path=log_path, record_path=cassette,
+                   price=(1.0, 1.0), **FAST)
+        twin = base.derive(retry_for_s=3600.0, temperature=0.2)
+        base.chat([Message.user("1")])
+        twin.chat([Message.user("2")])
+        assert srv.chat_requests[1]["temperature"] == 0.2 and "temperature" not in srv.chat_requests[0]
+    assert twin.config.retry_for_s == 3600.0 and base.config.retry_for_s == 300.0
+    assert budget.calls == 2 and len(log_path.read_text().splitlines()) == 2
+    assert len(cassette.read_text().splitlines()) == 3  # header + both calls, nothing overwritten
+    with pytest.raises(ValueError, match="cannot change"):
+        base.derive(model="gpt-4o")

@@ -49,6 +49,13 @@ class Budget:
             self.tokens += usage.prompt_tokens + usage.completion_tokens
             self.calls += 1
 
+    def carry_over(self, cost_usd: float, tokens: int, calls: int) -> None:
+        """Count what earlier sessions of a resumed run spent, so its limits cover the whole run."""
+        with self._lock:
+            self.spent_usd += cost_usd
+            self.tokens += tokens
+            self.calls += calls
+
     def snapshot(self) -> dict[str, float | int | None]:
         """Limits and totals as plain data, for run logs (dataclasses.asdict cannot copy the lock)."""
         with self._lock:

@@ -3,11 +3,16 @@
 Replay serves the recorded responses in order without touching the network, and checks that each
 request is the one recorded: a different request means the run has diverged, which is reported with
 the index of the first differing call and what differed.
+
+Lenient matching ignores numbers and durations inside message texts. Agents put the time left, how long
+a script ran and similar clock readings in their prompts; those differ on every run, while everything
+that steers the run (the words, the code, the parameters) must still be the same.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -48,18 +53,38 @@ class Player:
         self._index = 0
         self._lock = threading.Lock()
 
-    def next(self, request: dict[str, Any]) -> dict[str, Any]:
-        """The recorded entry for this request; ReplayDivergence if the request is not the recorded one."""
+    def next(self, request: dict[str, Any], *, lenient: bool = False) -> dict[str, Any]:
+        """The recorded entry for this request; ReplayDivergence if the request is not the recorded one
+        (with `lenient`, numbers and durations in message texts may differ)."""
         with self._lock:
             index = self._index
             if index >= len(self.entries):
                 raise ReplayDivergence(index, f"the cassette has only {len(self.entries)} calls; this call is extra")
             entry = self.entries[index]
-            detail = first_difference(entry["request"], json.loads(json.dumps(request, default=str)))
+            recorded, current = entry["request"], json.loads(json.dumps(request, default=str))
+            if lenient:
+                recorded, current = without_clock_readings(recorded), without_clock_readings(current)
+            detail = first_difference(recorded, current)
             if detail:
-                raise ReplayDivergence(index, detail)
+                raise ReplayDivergence(index, detail + (" (numbers ignored)" if lenient else ""))
             self._index += 1
             return entry
+
+
+_DURATION = re.compile(r"\d+(?:\.\d+)?\s*(?:hours?|hrs?|minutes?|mins?|seconds?|secs?|ms|h|m|s)\b", re.I)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def mask_numbers(text: str) -> str:
+    """`text` with every duration ("3 minutes", "1.2 s") and then every number replaced by a mark."""
+    return _NUMBER.sub("<n>", _DURATION.sub("<duration>", text))
+
+
+def without_clock_readings(request: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a request whose message texts have their numbers masked (for lenient matching)."""
+    messages = [dict(m, content=mask_numbers(m["content"])) if isinstance(m.get("content"), str) else m
+                for m in request.get("messages", [])]
+    return dict(request, messages=messages)
 
 
 def first_difference(recorded: dict[str, Any], current: dict[str, Any]) -> str | None:

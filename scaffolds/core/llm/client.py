@@ -17,9 +17,11 @@ from .calllog import CallLog
 from .cassette import Player, Recorder
 from .errors import ContextWindowExceeded, LLMError, LLMUnavailable, ReplayDivergence
 from .jsonparse import parse_arguments, parse_tool_calls, tool_prompt
-from .models import (apply_quirks, check_api_key, context_window_of, import_litellm, is_local, price_table_entry,
-                     provider_of, quirks_for, supports_tools)
+from .models import (apply_quirks, check_api_key, context_window_of, import_litellm, is_local, known_context_window,
+                     price_table_entry, provider_of, quirks_for, supports_tools)
 from .records import ChatResult, Message, ToolCall, ToolSpec, Usage
+from .retry import RetryPolicy, decide, retry_after_seconds
+from .speed import SpeedEstimate
 from .tokens import count_tokens
 
 log = logging.getLogger(__name__)
@@ -43,15 +45,18 @@ class LLMConfig:
     model: str = "local"
     temperature: float | None = None
     api_base: str | None = None
-    timeout_s: float = 600.0
-    max_retries: int = 5
+    timeout_s: float = 600.0  # per attempt; the least a call waits when scale_timeout is on
+    max_retries: int | None = None  # None: retries are bounded by retry_for_s only
     price: tuple[float, float] | None = None  # USD per 1M (input, output) tokens, for unmapped models
     max_tokens: int | None = None
     log_path: Path | None = None
     record_path: Path | None = None
     replay_path: Path | None = None
     retry_initial_s: float = 1.0  # first backoff; doubles per attempt, with jitter
-    retry_max_s: float = 60.0  # cap of one backoff wait
+    retry_max_s: float = 60.0  # cap of one backoff wait (a server's Retry-After may be longer)
+    retry_for_s: float | None = 300.0  # keep retrying a failing call this long (None: no bound)
+    scale_timeout: bool | None = None  # deadline follows the measured speed; None: on for local models
+    replay_match: str = "exact"  # "exact" | "lenient": a replay ignores numbers and durations in messages
 
 
 class _ToolsUnsupported(Exception):
@@ -73,11 +78,13 @@ class LLM:
 
     def __init__(self, model: str = "local", *, temperature: float | None = None, api_base: str | None = None,
                  budget: Budget | None = None, log_path: Path | None = None, record_path: Path | None = None,
-                 replay_path: Path | None = None, timeout_s: float = 600, max_retries: int = 5,
+                 replay_path: Path | None = None, timeout_s: float = 600, max_retries: int | None = None,
                  price: tuple[float, float] | None = None, max_tokens: int | None = None,
-                 retry_initial_s: float = 1.0, retry_max_s: float = 60.0):
+                 retry_initial_s: float = 1.0, retry_max_s: float = 60.0, retry_for_s: float | None = 300.0,
+                 scale_timeout: bool | None = None, replay_match: str = "exact"):
         config = LLMConfig(model, temperature, api_base, timeout_s, max_retries, price, max_tokens,
-                           log_path, record_path, replay_path, retry_initial_s, retry_max_s)
+                           log_path, record_path, replay_path, retry_initial_s, retry_max_s, retry_for_s,
+                           scale_timeout, replay_match)
         self._setup(config, budget)
 
     @classmethod
@@ -86,16 +93,32 @@ class LLM:
         llm._setup(config, budget)
         return llm
 
+    def derive(self, **changes: Any) -> LLM:
+        """A copy with some settings changed (e.g. `retry_for_s`, `temperature`) that shares this one's
+        budget, call log, cassette and speed estimate. The model and the record/replay paths stay."""
+        fixed = {"model", "log_path", "record_path", "replay_path"} & set(changes)
+        if fixed:
+            raise ValueError(f"derive() cannot change {sorted(fixed)}: build a new LLM for that")
+        from dataclasses import replace
+
+        twin = LLM.__new__(LLM)
+        twin.__dict__.update(self.__dict__)
+        twin.config = replace(self.config, **changes)
+        twin._check_settings()
+        twin._retry = _retry_policy(twin.config)
+        return twin
+
     def _setup(self, config: LLMConfig, budget: Budget | None) -> None:
         if config.record_path and config.replay_path:
             raise ValueError("record_path and replay_path are exclusive: record one run, replay it in another")
-        if config.price is not None and (len(config.price) != 2 or min(config.price) < 0):
-            raise ValueError(f"price must be (usd_per_1M_input, usd_per_1M_output), got {config.price!r}")
         self.config, self.model, self.budget = config, config.model, budget
+        self._check_settings()
         self._player = Player(config.replay_path) if config.replay_path else None
         self._recorder = Recorder(config.record_path) if config.record_path else None
         self._log = CallLog(config.log_path) if config.log_path else None
         self._counter = itertools.count()
+        self._retry = _retry_policy(config)
+        self._speed = SpeedEstimate()
         self._local = _local_module().resolve_spec(self.model) if is_local(self.model) else None
         if self._player is None:  # a replay needs neither keys nor the local runtime
             if self._local and config.api_base:
@@ -113,6 +136,19 @@ class LLM:
         if self._price_entry is None and config.price is None and not self._local:
             log.warning("model %r is not in litellm's price map and no price= was given: its cost counts as $0",
                         self.model)
+
+    def _check_settings(self) -> None:
+        config = self.config
+        if config.price is not None and (len(config.price) != 2 or min(config.price) < 0):
+            raise ValueError(f"price must be (usd_per_1M_input, usd_per_1M_output), got {config.price!r}")
+        if config.replay_match not in ("exact", "lenient"):
+            raise ValueError(f"replay_match must be 'exact' or 'lenient', got {config.replay_match!r}")
+        if config.retry_for_s is not None and config.retry_for_s < 0:
+            raise ValueError(f"retry_for_s must be >= 0 or None, got {config.retry_for_s!r}")
+
+    @property
+    def replaying(self) -> bool:
+        return self._player is not None
 
     # ----- public API -----
 
@@ -148,6 +184,13 @@ class LLM:
         if self._local:
             return _local_module().default_n_ctx()
         return context_window_of(self.model)
+
+    @property
+    def known_context_window(self) -> int | None:
+        """The context window when it is known for sure (local models, models in litellm's map)."""
+        if self._local:
+            return _local_module().default_n_ctx()
+        return known_context_window(self.model)
 
     # ----- one turn: native tools, falling back to JSON in text -----
 
@@ -218,20 +261,48 @@ class LLM:
     # ----- transport: live with retries, or replayed -----
 
     def _send(self, request: dict[str, Any], trace: _Trace) -> dict[str, Any]:
-        import tenacity
+        """One request, retried on transient failures for as long as the retry policy allows.
 
+        A timed-out attempt is retried with twice the deadline (and says so in the log): repeating it
+        with the same deadline would only cut the same slow answer again."""
         litellm = import_litellm()
-        kwargs = dict(request, timeout=self.config.timeout_s, max_retries=0, **self._endpoint())
-        attempts = self.config.max_retries + 1
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(attempts), wait=self._wait, reraise=True,
-            retry=tenacity.retry_if_exception(_retryable),
-            before_sleep=lambda state: self._note_retry(state, trace))
-        try:
-            response = retrying(litellm.completion, **kwargs)
-        except Exception as err:  # noqa: BLE001 - every failure becomes one of our typed errors
-            raise self._translate(err, request, attempts) from err
-        return response.model_dump(exclude_none=False)
+        deadline = self._deadline(request)
+        first_failure: float | None = None
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.monotonic()
+            try:
+                response = litellm.completion(**request, timeout=deadline, max_retries=0, **self._endpoint())
+            except Exception as err:  # noqa: BLE001 - every failure becomes one of our typed errors
+                if not _retryable(err):
+                    raise self._translate(err, request) from err
+                first_failure = started if first_failure is None else first_failure
+                failing_for = time.monotonic() - first_failure
+                decision = decide(self._retry, attempt, failing_for, retry_after_seconds(err))
+                if decision.wait_s is None:
+                    raise LLMUnavailable(f"{self.model}: gave up after {attempt} attempts in {failing_for:.0f} s "
+                                   f"({decision.why}); last error: {_describe(err)}") from err
+                if isinstance(err, litellm.Timeout):
+                    deadline *= 2
+                self._note_retry(attempt, err, decision.wait_s, decision.why, deadline, trace)
+                time.sleep(decision.wait_s)
+                continue
+            data = response.model_dump(exclude_none=False)
+            usage = data.get("usage") or {}
+            self._speed.observe(usage.get("prompt_tokens") or 0, usage.get("completion_tokens") or 0,
+                                time.monotonic() - started)
+            return data
+
+    def _deadline(self, request: dict[str, Any]) -> float:
+        """The first attempt's timeout: the configured one, or longer when the model's speed says so."""
+        scale = self.config.scale_timeout if self.config.scale_timeout is not None else bool(self._local)
+        if not scale:
+            return self.config.timeout_s
+        prompt = sum(self.count_tokens(str(m.get("content") or "")) + 4 for m in request["messages"])
+        cap = request.get("max_tokens") or request.get("max_completion_tokens")
+        max_new = int(cap) if cap else max(256, self.context_window - prompt)
+        return self._speed.deadline(prompt, max_new, self.config.timeout_s)
 
     def _endpoint(self) -> dict[str, Any]:
         if self._local:
@@ -246,20 +317,18 @@ class LLM:
             endpoint["api_key"] = os.environ.get("OPENAI_API_KEY") or "none"
         return endpoint
 
-    def _wait(self, state: Any) -> float:
-        """Exponential backoff with jitter, at least the server's Retry-After, never above the cap."""
-        base = self.config.retry_initial_s * (2 ** (state.attempt_number - 1))
-        delay = base + (self.config.retry_initial_s * _jitter())
-        err = state.outcome.exception() if state.outcome else None
-        delay = max(delay, _retry_after(err) or 0.0)
-        return min(delay, self.config.retry_max_s)
+    def _note_retry(self, attempt: int, err: BaseException, wait_s: float, why: str, deadline: float,
+                    trace: _Trace) -> None:
+        window = self._retry.retry_for_s
+        note = (f"attempt {attempt}: {_describe(err)}; retrying in {wait_s:.1f} s ({why}"
+                + (f", retry window {window:.0f} s" if window is not None else "") + ")")
+        if "Timeout" in type(err).__name__:
+            note += f"; no answer in time, so the next attempt waits up to {deadline:.0f} s"
+        trace.errors.append(note)
+        log.warning("%s: %s", self.model, note)
 
-    def _note_retry(self, state: Any, trace: _Trace) -> None:
-        err = state.outcome.exception()
-        trace.errors.append(f"attempt {state.attempt_number}: {_describe(err)}")
-        log.warning("%s: attempt %d failed (%s); retrying", self.model, state.attempt_number, _describe(err))
-
-    def _translate(self, err: Exception, request: dict[str, Any], attempts: int) -> Exception:
+    def _translate(self, err: Exception, request: dict[str, Any]) -> Exception:
+        """A non-retryable failure as one of our errors (or the marker that native tools are unsupported)."""
         import litellm
 
         what = _describe(err)
@@ -271,14 +340,12 @@ class LLM:
                 return _ToolsUnsupported(what)
         if isinstance(err, litellm.AuthenticationError):
             return LLMError(f"{self.model}: authentication failed ({what}); check the API key in the environment")
-        if _retryable(err):
-            return LLMUnavailable(f"{self.model}: gave up after {attempts} attempts; last error: {what}")
         if isinstance(err, LLMError):
             return err
         return LLMError(f"{self.model}: request failed: {what}")
 
     def _replay(self, request: dict[str, Any]) -> dict[str, Any]:
-        entry = self._player.next(request)
+        entry = self._player.next(request, lenient=self.config.replay_match == "lenient")
         error = entry.get("error")
         if error:
             if error["kind"] == "tools_unsupported":
@@ -421,23 +488,8 @@ def _retryable(err: BaseException) -> bool:
     return getattr(err, "status_code", None) in _RETRYABLE_STATUS
 
 
-def _retry_after(err: BaseException | None) -> float | None:
-    """The server's Retry-After in seconds (litellm keeps the real headers apart from `.response`)."""
-    for headers in (getattr(err, "litellm_response_headers", None),
-                    getattr(getattr(err, "response", None), "headers", None)):
-        try:
-            value = (headers or {}).get("retry-after")
-            if value is not None:
-                return float(value)
-        except (TypeError, ValueError, AttributeError):
-            continue
-    return None
-
-
-def _jitter() -> float:
-    import random
-
-    return random.random()  # noqa: S311 - jitter only spreads retries, no security meaning
+def _retry_policy(config: LLMConfig) -> RetryPolicy:
+    return RetryPolicy(config.retry_for_s, config.max_retries, config.retry_initial_s, config.retry_max_s)
 
 
 def _describe(err: BaseException | None) -> str:

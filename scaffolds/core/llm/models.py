@@ -191,14 +191,19 @@ def price_table_entry(model: str) -> dict[str, Any] | None:
     return None
 
 
-def context_window_of(model: str) -> int:
+def known_context_window(model: str) -> int | None:
+    """The model's context window from litellm's map; None when the map does not know the model."""
     entry = import_litellm().model_cost
     for key in (model, model.split("/", 1)[-1], base_name(model)):
         info = entry.get(key) or {}
         window = info.get("max_input_tokens") or info.get("max_tokens")
         if window:
             return int(window)
-    return DEFAULT_CONTEXT_WINDOW
+    return None
+
+
+def context_window_of(model: str) -> int:
+    return known_context_window(model) or DEFAULT_CONTEXT_WINDOW
 
 
 def supports_tools(model: str) -> bool | None:

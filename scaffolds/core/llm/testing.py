@@ -57,7 +57,7 @@ class Reply:
 @dataclass(frozen=True)
 class ReceivedRequest:
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case: HTTP header names are case-insensitive
     body: dict[str, Any]
 
 
@@ -163,7 +163,7 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self._json(400, {"error": {"message": "body is not JSON", "type": "invalid_request_error"}})
                 return
             with state.lock:
-                state.requests.append(ReceivedRequest(self.path, dict(self.headers.items()), body))
+                state.requests.append(ReceivedRequest(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             if not self.path.rstrip("/").endswith("/chat/completions"):
                 self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
                 return
