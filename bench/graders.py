@@ -54,6 +54,12 @@ def require_rows(submission: pd.DataFrame, answers: pd.DataFrame) -> None:
 
 
 def sort_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """`frame.sort_values(column)`, as MLE-bench sorts. Unique text ids take a faster road to the
+    same order (numpy sorts fixed-width text ten times faster than Python objects; with no ties,
+    every correct sort gives one order); anything else goes through pandas itself."""
+    values = frame[column].to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string" and frame[column].is_unique:
+        return frame.iloc[np.argsort(values.astype(str), kind="stable")]
     try:
         return frame.sort_values(column)
     except TypeError as exc:
@@ -63,7 +69,7 @@ def sort_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 def sorted_pair(submission: pd.DataFrame, answers: pd.DataFrame, id_column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both frames sorted by id, which must then agree row by row (MLE-bench's alignment)."""
     sub = sort_by(submission, id_column).reset_index(drop=True)
-    ans = answers.sort_values(id_column).reset_index(drop=True)
+    ans = sort_by(answers, id_column).reset_index(drop=True)
     if (ids(sub, id_column) != ids(ans, id_column)).any():
         raise InvalidSubmissionError(f"the submission's '{id_column}' values do not match the test set's")
     return sub, ans
@@ -165,7 +171,7 @@ def binary_log_loss(submission: pd.DataFrame, answers: pd.DataFrame, *, id_colum
         raise InvalidSubmissionError(f"the submission's '{id_column}' values must be the test set's")
     require_rows(submission, answers)
     in_unit_interval(submission, [target_column])
-    sub, ans = sort_by(submission, id_column), answers.sort_values(id_column)
+    sub, ans = sort_by(submission, id_column), sort_by(answers, id_column)
     return computed(skm.log_loss, ans[target_column], sub[target_column])
 
 
@@ -185,7 +191,7 @@ def rmse_unaligned(submission: pd.DataFrame, answers: pd.DataFrame, *, id_column
     """RMSE of the rows paired by position after sorting both by id, without checking that the
     ids agree (MLE-bench's taxi-fare grader; a row-count mismatch still fails)."""
     require_columns(submission, [target_column, id_column])
-    sub, ans = sort_by(submission, id_column), answers.sort_values(id_column)
+    sub, ans = sort_by(submission, id_column), sort_by(answers, id_column)
     return computed(skm.root_mean_squared_error, ans[target_column], sub[target_column])
 
 

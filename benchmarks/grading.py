@@ -81,6 +81,7 @@ class Row:
     grade_s: float
     grade_peak_mib: float
     outcome: str
+    baseline_mib: float = 0.0
 
 
 def _operation(kind: str, cid: str, data_dir: Path, path: Path) -> Callable[[], Any]:
@@ -95,8 +96,8 @@ def _operation(kind: str, cid: str, data_dir: Path, path: Path) -> Callable[[], 
 
 
 def child(kind: str, cid: str, data_dir: Path, path: Path, repeat: int) -> None:
-    """Run one operation in this fresh process; print its best CPU time, the growth of the peak
-    resident set over the process's state just before the call, and a summary of the result."""
+    """Run one operation in this fresh process; print its best CPU time, the process's peak resident
+    set after the call and just before it (imports, answers for the validator), and a summary."""
     call = _operation(kind, cid, data_dir, path)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     best, result = float("inf"), None
@@ -104,9 +105,9 @@ def child(kind: str, cid: str, data_dir: Path, path: Path, repeat: int) -> None:
         start = time.process_time()
         result = call()
         best = min(best, time.process_time() - start)
-    peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     summary = {"read": lambda r: len(r), "validate": lambda r: r.valid, "grade": lambda r: r.score}[kind](result)
-    print(json.dumps({"cpu_s": best, "peak_mib": peak, "result": summary}))
+    print(json.dumps({"cpu_s": best, "peak_mib": peak, "before_mib": before / 1024, "result": summary}))
 
 
 def _timed(call: Callable[[], Any]) -> float:
@@ -167,7 +168,7 @@ def measure(comp: Competition, label: str, path: Path, data_dir: Path) -> Row:
     grade = _in_child("grade", comp.id, data_dir, path, repeat)
     outcome = ("valid" if validate["result"] else "invalid") + f"; score {grade['result']}"
     return Row(comp.id, label, read["result"], size / 2**20, read["cpu_s"], validate["cpu_s"], validate["peak_mib"],
-               grade["cpu_s"], grade["peak_mib"], outcome)
+               grade["cpu_s"], grade["peak_mib"], outcome, min(validate["before_mib"], grade["before_mib"]))
 
 
 def _fmt(x: float, digits: int = 3) -> str:
@@ -188,8 +189,11 @@ def render(rows: list[Row], command: str) -> str:
         "a bare `pandas.read_csv` of the same file (CPU seconds, in the parent) in the same run. Validation "
         "is one call of what the validation server runs (the grader's verdict plus the format "
         "warnings; the server reads the answers once, at start, outside the measure); grading "
-        "includes reading the answers and the leaderboard. Peak MiB is the growth of the process's "
-        "peak resident set during the call (everything, pandas' C buffers included).", "",
+        "includes reading the answers and the leaderboard. Peak MiB is the peak resident set of that "
+        "process (everything, pandas' C buffers included); before the call, after its imports (and, for "
+        f"the validator, reading the answers), it stood at {min(r.baseline_mib for r in rows):.0f}-"
+        f"{max(r.baseline_mib for r in rows):.0f} MiB, so a value near that means the call itself needed "
+        "little.", "",
         "| competition | submission | rows | MiB | read_csv s | validate s | / read_csv | validate peak MiB | "
         "grade s | / read_csv | grade peak MiB | outcome |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",

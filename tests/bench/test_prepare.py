@@ -276,3 +276,15 @@ def test_module_entry_point(tmp_path):
     listed = [line for line in proc.stdout.splitlines() if line.startswith("│")]
     assert len(listed) == 7 and "spaceship-titanic" in proc.stdout
     assert "no entry yet" not in proc.stdout  # the dev split is complete
+
+
+def test_a_raw_dir_inside_the_data_dir_is_never_deleted(tmp_path, board):
+    paths = competition_paths(COMP, tmp_path / "d")
+    paths.raw.mkdir(parents=True)  # exactly where a --keep-raw run would keep its own raw files
+    for name, data in spaceship_titanic_raw().items():
+        (paths.raw / name).write_bytes(data)
+    before = _tree_digest(paths.raw)
+    prepare(COMP, tmp_path / "d", raw_dir=paths.raw, leaderboard_from=board)
+    assert is_prepared(COMP, tmp_path / "d") and _tree_digest(paths.raw) == before
+    prepare(COMP, tmp_path / "d", raw_dir=paths.raw, force=True)
+    assert _tree_digest(paths.raw) == before

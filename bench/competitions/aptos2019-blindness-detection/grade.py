@@ -20,5 +20,5 @@ def grade(submission: pd.DataFrame, answers: pd.DataFrame) -> float:
     require_columns(submission, ["id_code"])
     if set(submission["id_code"]) != set(answers["id_code"]):
         raise InvalidSubmissionError("the submission's id_code values must be the test set's")
-    sub, ans = sort_by(submission, "id_code"), answers.sort_values("id_code")
+    sub, ans = sort_by(submission, "id_code"), sort_by(answers, "id_code")
     return computed(cohen_kappa_score, sub["diagnosis"].to_numpy(), ans["diagnosis"].to_numpy(), weights="quadratic")
