@@ -202,8 +202,9 @@ def test_gpus_limit_sets_visible_devices(open_sb, backend):
 
 
 def test_every_entry_point_raises_sandbox_closed_after_close(sb, tmp_path):
-    from sandbox import SandboxClosed
+    from sandbox import KernelAPI, SandboxAPI, SandboxClosed, ShellAPI
 
+    assert isinstance(sb, SandboxAPI) and isinstance(sb.shell, ShellAPI) and isinstance(sb.kernel, KernelAPI)
     sb.write_file("code/s.py", "print(1)")
     sb.close()
     calls = [lambda: sb.shell.run("echo x"), lambda: sb.shell.start_background("sleep 1"),
