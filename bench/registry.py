@@ -14,6 +14,7 @@ import difflib
 import importlib
 import logging
 from pathlib import Path
+from types import ModuleType
 
 from bench import competitions as _package
 from bench.competition import Competition
@@ -69,6 +70,12 @@ def has_entry(competition_id: str) -> bool:
 
 def suggest(competition_id: str, n: int = 3) -> tuple[str, ...]:
     return tuple(difflib.get_close_matches(competition_id, all_known_ids(), n=n, cutoff=0.5))
+
+
+def competition_module(competition_id: str) -> ModuleType | None:
+    """The Python module of a module-shaped competition (the offline split), or None for a folder."""
+    name = _module_ids().get(competition_id)
+    return importlib.import_module(f"bench.competitions.{name}") if name else None
 
 
 def _load(competition_id: str) -> Competition | None:
