@@ -24,14 +24,16 @@ from sklearn.ensemble import RandomForestClassifier
 train, test = pd.read_csv("/home/data/train.csv"), pd.read_csv("/home/data/test.csv")
 def features(df, fill):
     out = pd.DataFrame({"pclass": df["Pclass"], "female": (df["Sex"] == "female").astype(int),
-                        "age": df["Age"].fillna(fill["Age"]), "sibsp": df["SibSp"], "parch": df["Parch"],
-                        "fare": df["Fare"].fillna(fill["Fare"])})
+                        "age": df["Age"].fillna(fill["Age"]), "age_missing": df["Age"].isna().astype(int),
+                        "sibsp": df["SibSp"], "parch": df["Parch"], "fare": df["Fare"].fillna(fill["Fare"])})
     for port in "CQS":
         out["port_" + port] = (df["Embarked"] == port).astype(int)
-    out["age_missing"] = df["Age"].isna().astype(int)
-    return out[["pclass", "female", "age", "age_missing", "sibsp", "parch", "fare", "port_C", "port_Q", "port_S"]]
+    title = df["Name"].str.extract(r",\\s*([^\\.]+)\\.")[0]
+    for name in ("Mr", "Mrs", "Miss", "Master"):
+        out["title_" + name] = (title == name).astype(int)
+    return out
 fill = train[["Age", "Fare"]].median()
-model = RandomForestClassifier(n_estimators=30, max_depth=4, random_state=1, n_jobs=1)
+model = RandomForestClassifier(n_estimators=300, max_depth=6, random_state=0, n_jobs=1)
 model.fit(features(train, fill), train["Survived"])
 pd.DataFrame({"PassengerId": test["PassengerId"], "Survived": model.predict(features(test, fill))}).to_csv(
     "/home/submission/submission.csv", index=False)
