@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from sandbox.errors import SandboxError, SandboxPathError, WallTimeExceeded
+from sandbox.errors import SandboxError, SandboxPathError
 from scaffolds.aide import deviations, prompts
 from scaffolds.aide.config import AideConfig, load_config
 from scaffolds.aide.journal import Journal, Node
@@ -34,7 +34,8 @@ from scaffolds.aide.resume import Heartbeat, carry_over_spending, open_journal, 
 from scaffolds.aide.review import REVIEW_TOOL_NAME, Review, bug_reasons, parse_review, review_parameters
 from scaffolds.aide.search import choose_parent, debug_depth_for, stage_for, step_rng
 from scaffolds.aide.tree_html import render_tree_html
-from scaffolds.core.agent import AgentOptions, AgentResult, AgentStop, LimitsExceeded, LLMFailed, TimeExceeded
+from scaffolds.core.agent import (AgentOptions, AgentResult, AgentStop, LimitsExceeded, TimeExceeded,
+                                   stop_for)
 from scaffolds.core.llm import (LLM, Budget, BudgetExceeded, ChatResult, ContextWindowExceeded, LLMError, Message,
                                 ToolSpec)
 from scaffolds.core.rundir import RunDir, RunLock, atomic_write_json, atomic_write_text
@@ -160,7 +161,7 @@ class _Session:
         except AgentStop as stop:
             reason, message = stop.reason, stop.message
         except Exception as exc:
-            stop = _as_stop(exc)
+            stop = stop_for(exc)
             if stop is None:
                 reason, message = "error", f"{type(exc).__name__}: {exc}"
                 raise
@@ -596,14 +597,3 @@ def _exc_type(result) -> str | None:
     if result.exit_code == 0:
         return None  # a traceback the script caught and printed is not a failure
     return exception_type(result.output) or f"ExitCode({result.exit_code})"
-
-
-def _as_stop(exc: Exception) -> AgentStop | None:
-    """Map the LLM layer's and the sandbox's terminal errors onto loop-ending reasons."""
-    if isinstance(exc, BudgetExceeded):
-        return LimitsExceeded(f"LLM budget exhausted: {exc}")
-    if isinstance(exc, WallTimeExceeded):
-        return TimeExceeded(f"sandbox wall time exhausted: {exc}")
-    if isinstance(exc, LLMError):
-        return LLMFailed(f"LLM call failed: {exc}")
-    return None

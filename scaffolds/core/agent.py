@@ -15,6 +15,8 @@ from pathlib import Path
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from sandbox.errors import WallTimeExceeded
+from scaffolds.core.llm.errors import BudgetExceeded, ContextWindowExceeded, LLMError
 from scaffolds.core.task import TaskLimits
 
 if TYPE_CHECKING:
@@ -65,6 +67,19 @@ class LLMFailed(AgentStop):
     """The LLM layer gave up after its retries; the run ends gracefully with what it has."""
 
     reason = "llm_error"
+
+
+def stop_for(exc: Exception) -> AgentStop | None:
+    """The loop-ending reason for a terminal error of the LLM layer or the sandbox (None: not one)."""
+    if isinstance(exc, BudgetExceeded):
+        return LimitsExceeded(f"LLM budget exhausted: {exc}")
+    if isinstance(exc, WallTimeExceeded):
+        return TimeExceeded(f"sandbox wall time exhausted: {exc}")
+    if isinstance(exc, ContextWindowExceeded):
+        return LLMFailed(f"the conversation no longer fits the model's context window: {exc}")
+    if isinstance(exc, LLMError):
+        return LLMFailed(f"LLM call failed: {exc}")
+    return None
 
 
 class FormatError(Exception):

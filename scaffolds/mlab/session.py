@@ -19,16 +19,16 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from sandbox import truncate_middle
-from sandbox.errors import SandboxClosed, SandboxError, WallTimeExceeded
+from sandbox.errors import SandboxClosed, SandboxError
 from scaffolds.core.agent import (
     AgentStop,
+    stop_for,
     LimitsExceeded,
     LLMFailed,
     Submitted,
     TimeExceeded,
 )
 from scaffolds.core.llm import (
-    BudgetExceeded,
     ContextWindowExceeded,
     LLMError,
     LLMUnavailable,
@@ -134,7 +134,7 @@ class Session:
         except AgentStop as stop:
             reason, message = stop.reason, stop.message
         except Exception as exc:
-            stop = as_stop(exc)
+            stop = stop_for(exc)
             if stop is None:
                 reason, message = "error", f"{type(exc).__name__}: {exc}"
                 raise
@@ -439,14 +439,3 @@ class Session:
             cost = self.total_cost() + sum(u.cost_usd for u in self.meter.by_role.values())
             self.on_event(StepEvent(step, phase, action, observation[:2000], self.elapsed(), cost,
                                     self.max_steps, self.time_limit))
-
-
-def as_stop(exc: Exception) -> AgentStop | None:
-    """The LLM layer's and the sandbox's terminal errors as loop-ending reasons."""
-    if isinstance(exc, BudgetExceeded):
-        return LimitsExceeded(f"LLM budget exhausted: {exc}")
-    if isinstance(exc, WallTimeExceeded):
-        return TimeExceeded(f"sandbox wall time exhausted: {exc}")
-    if isinstance(exc, LLMError):
-        return LLMFailed(f"LLM call failed: {exc}")
-    return None

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from sandbox import SandboxClosed, SandboxError, WallTimeExceeded
-from scaffolds.core.agent import (AgentOptions, AgentResult, AgentStop, LimitsExceeded, LLMFailed, Submitted,
-                                  TimeExceeded)
-from scaffolds.core.llm import LLM, BudgetExceeded, ContextWindowExceeded, LLMError, Message
+from scaffolds.core.agent import (AgentOptions, AgentResult, AgentStop, LimitsExceeded, Submitted,
+                                  TimeExceeded, stop_for)
+from scaffolds.core.llm import LLM, ContextWindowExceeded, Message
 from scaffolds.core.llm.models import is_local, supports_tools
 from scaffolds.core.rundir import atomic_write_text
 from scaffolds.core.task import TaskLimits
@@ -143,7 +143,7 @@ class _Session:
             reason, message = "interrupted", "interrupted; resume from the trajectory"
             raise
         except Exception as exc:
-            stop = _as_stop(exc)
+            stop = stop_for(exc)
             if stop is None:
                 reason, message = "error", f"{type(exc).__name__}: {exc}"
                 raise
@@ -464,16 +464,3 @@ def _hardware(limits: TaskLimits) -> str:
     gpu = f"GPU(s) {limits.gpus}" if limits.gpus else "no GPU"
     memory_text = f", {limits.memory_mb} MB of memory" if limits.memory_mb else ""
     return f"{cpus}, {gpu}{memory_text}"
-
-
-def _as_stop(exc: Exception) -> AgentStop | None:
-    """Map the LLM layer's and the sandbox's terminal errors onto loop-ending reasons."""
-    if isinstance(exc, BudgetExceeded):
-        return LimitsExceeded(f"LLM budget exhausted: {exc}")
-    if isinstance(exc, WallTimeExceeded):
-        return TimeExceeded(f"sandbox wall time exhausted: {exc}")
-    if isinstance(exc, ContextWindowExceeded):
-        return LLMFailed(f"the conversation no longer fits the model's context window: {exc}")
-    if isinstance(exc, LLMError):
-        return LLMFailed(f"LLM call failed: {exc}")
-    return None

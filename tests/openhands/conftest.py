@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from sandbox.backends import probe
 from scaffolds.core.task import Task, TaskLimits
+
+from ..conftest import Titanic, task_paths_for  # the session's prepared Titanic is the shared `titanic` fixture
 
 
 def _backend() -> str:
@@ -25,35 +26,13 @@ def _backend() -> str:
 BACKEND = _backend()
 
 
-@dataclass
-class Titanic:
-    comp: object
-    data_dir: Path
-    public: Path
-
-
-@pytest.fixture(scope="session")
-def titanic(tmp_path_factory) -> Titanic:
-    from bench import data as bench_data
-    from bench.registry import get_competition
-
-    comp = get_competition("titanic-offline")
-    data_dir = tmp_path_factory.mktemp("data")
-    paths = bench_data.prepare(comp, data_dir)
-    return Titanic(comp, data_dir, paths.public)
-
-
 def task_for(titanic: Titanic, sandbox, *, steps: int = 20, time_s: float = 600,
              action_timeout_s: float = 60) -> Task:
     """The task as bench builds it for this sandbox's inside paths."""
-    from bench.task import TaskPaths, build_task
+    from bench.task import build_task
 
-    p = sandbox.paths
-    paths = TaskPaths(data=str(p.data), submission=f"{p.submission}/submission.csv", code=str(p.code),
-                      logs=str(p.logs), validate_url=sandbox.validation_url,
-                      validate_script=f"{p.home}/validate_submission.sh")
     limits = TaskLimits(wall_time_s=time_s, max_steps=steps, action_timeout_s=action_timeout_s)
-    return build_task(titanic.comp, titanic.data_dir, limits, paths=paths)
+    return build_task(titanic.comp, titanic.data_dir, limits, paths=task_paths_for(sandbox))
 
 
 def open_titanic(titanic: Titanic, workspace: Path):
