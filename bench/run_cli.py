@@ -128,7 +128,7 @@ def execute(spec: RunSpec, console: Console, on_event: Callable[[Any], None] | N
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    console = Console()
+    console = Console(soft_wrap=True)  # long paths and commands stay on one line (copy-paste, grep)
     try:
         return execute(spec_from_args(args), console)
     except RunError as exc:
@@ -153,7 +153,7 @@ def scaffold_main(agent: str, argv: list[str] | None = None,
     if extra_arguments:
         extra_arguments(parser)
     args = parser.parse_args(argv)
-    console = Console()
+    console = Console(soft_wrap=True)  # long paths and commands stay on one line (copy-paste, grep)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` saves state the way Ctrl-C does
     logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[RichHandler(console=console)])
     try:

@@ -93,7 +93,7 @@ def test_a_failed_review_keeps_the_node_and_the_resumed_run_reviews_it(titanic, 
         first = agent.run(task, sandbox, agent.main_llm, rd)
         (node,) = json.loads(rd.journal.read_text())["nodes"]
         assert first.reason == "llm_error" and node["reviewed"] is False and node["exec_time_s"] > 0
-        assert node["bug_reasons"][0].startswith("not reviewed yet: LLMError")
+        assert node["bug_reasons"][0].startswith("not reviewed yet: LLMUnavailable")
         failing["review"] = False
         budget = Budget()
         again = build_agent(server.url, rd, steps=2, overrides=overrides, resume=True, budget=budget)

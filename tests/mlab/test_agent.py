@@ -125,7 +125,7 @@ def test_early_final_answer_is_refused_until_a_valid_submission_exists(run_mlab)
     run = run_mlab(model, steps=6)
     refused = run.steps[0]
     assert refused["final_answer"]["accepted"] is False and refused["observation"].startswith("Final Answer refused")
-    assert "not found" in refused["final_answer"]["reason"]
+    assert "no such file" in refused["final_answer"]["reason"]
     assert run.result.reason == "submitted" and len(run.steps) == 4 and run.steps[3]["final_answer"]["accepted"]
 
 
