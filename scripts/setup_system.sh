@@ -12,6 +12,7 @@ command -v busybox >/dev/null || need+=(busybox-static)
 command -v g++ >/dev/null || need+=(build-essential)  # llama-cpp-python builds from source
 command -v unshare >/dev/null || need+=(util-linux)  # Ray tests run in a loopback-only network namespace
 command -v ip >/dev/null || need+=(iproute2)
+ldconfig -p | grep -q 'libseccomp\.so\.2' || need+=(libseccomp2)  # pyseccomp: bwrap's seccomp filter
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup_system: missing ${need[*]}; run as root: sudo bash scripts/setup_system.sh" >&2
