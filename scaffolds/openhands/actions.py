@@ -2,8 +2,8 @@
 
 The text-tag format is the one of the CodeAct version MLE-bench ran (OpenDevin 0.8.3) for models
 without tool calls: free text plus one `<execute_bash>`, `<execute_ipython>` or `<finish>` block. As
-there, only the first block counts (finish, then bash, then ipython), a missing closing tag is
-tolerated, the rest of the text is the thought, and the bash command `exit` means finish.
+there, only the first block in the reply counts (the stop word ended generation there), a missing
+closing tag is tolerated, the rest of the text is the thought, and the bash command `exit` means finish.
 """
 
 from __future__ import annotations
@@ -54,10 +54,10 @@ def from_tool_calls(text: str, calls: tuple[ToolCall, ...]) -> tuple[Action, tup
 def parse_tags(reply: str) -> tuple[Action, str]:
     """The action of a text-tag reply and the reply as it should stay in the history: cut after the
     block used, the way the closing tag worked as a stop word (later text may be a made-up result)."""
-    for tag, tool in _TAGS:
-        start = reply.find(f"<{tag}>")
-        if start < 0:
-            continue
+    # The block the model wrote first is the one it ran: with stop words, generation ends at its closing
+    # tag, so a later block (e.g. a <finish> after an <execute_bash>) was never really sent.
+    found = sorted((reply.find(f"<{tag}>"), tag, tool) for tag, tool in _TAGS if f"<{tag}>" in reply)
+    for start, tag, tool in found[:1]:
         close = f"</{tag}>"
         end = reply.find(close, start)
         body = reply[start + len(tag) + 2: end if end >= 0 else len(reply)].strip("\n")

@@ -23,10 +23,11 @@ from scaffolds.openhands.trajectory import Trajectory, TrajectoryError
     ("Look first.\n<execute_bash>\nls\n</execute_bash>\nOBSERVATION: invented", "execute_bash", "ls",
      "Look first.\n<execute_bash>\nls\n</execute_bash>"),
     ("<execute_ipython>\nprint(1)", "execute_ipython_cell", "print(1)", "<execute_ipython>\nprint(1)</execute_ipython>"),
-    ("<execute_ipython>a=1</execute_ipython> then <execute_bash>ls</execute_bash>", "execute_bash", "ls",
-     "<execute_ipython>a=1</execute_ipython> then <execute_bash>ls</execute_bash>"),
-    ("<execute_bash>ls</execute_bash> and finally <finish></finish>", "finish", None,
-     "<execute_bash>ls</execute_bash> and finally <finish></finish>"),
+    # CodeAct's stop words end generation at the first closing tag: a later block was never sent
+    ("<execute_ipython>a=1</execute_ipython> then <execute_bash>ls</execute_bash>", "execute_ipython_cell", "a=1",
+     "<execute_ipython>a=1</execute_ipython>"),
+    ("<execute_bash>ls</execute_bash> and finally <finish></finish>", "execute_bash", "ls",
+     "<execute_bash>ls</execute_bash>"),
     ("<execute_bash>\nexit\n</execute_bash>", "finish", None, "<execute_bash>\nexit\n</execute_bash>"),
     ("Could you tell me which metric to use?", "message", None, "Could you tell me which metric to use?"),
 ])
@@ -168,3 +169,13 @@ def test_trajectory_drops_a_torn_last_line_and_refuses_damage(tmp_path):
     traj.path.write_text(json.dumps({"type": "header", "version": 99}) + "\n")
     with pytest.raises(TrajectoryError, match="version 99"):
         traj.records()
+
+
+def test_the_first_tag_block_written_is_the_action_not_a_later_finish():
+    # Seen with the embedded model: a bash block, then a <finish>. Generation would have stopped at the
+    # bash block's closing tag, so the bash command is the action and the finish is cut away.
+    from scaffolds.openhands.actions import parse_tags
+
+    action, kept = parse_tags("Look first.\n<execute_bash>\nls /home/data\n</execute_bash>\nDone.\n<finish></finish>")
+    assert action.tool == "execute_bash" and action.args == {"command": "ls /home/data"}
+    assert kept.endswith("</execute_bash>") and "<finish>" not in kept
