@@ -28,6 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._titanic import open_box, prepare, task_for  # noqa: E402
+
 TRIVIAL = ('import shutil\nshutil.copyfile("data/sample_submission.csv", "submission/submission.csv")\n'
            'print("Validation accuracy: 0.5000")\n')
 
@@ -63,34 +65,6 @@ def _rule(max_steps: int):
     return rule
 
 
-def _open(comp, data_dir: Path, public: Path, workspace: Path, backend: str):
-    from bench.validate import make_validator
-    from sandbox import SandboxConfig, open_sandbox
-
-    return open_sandbox(SandboxConfig(data_dir=public, workspace=workspace, backend=backend,
-                                      validator=make_validator(comp, data_dir)))
-
-
-def _prepare(data_dir: Path):
-    from bench import data as bench_data
-    from bench.registry import get_competition
-
-    comp = get_competition("titanic-offline")
-    if not bench_data.is_prepared(comp, data_dir):
-        bench_data.prepare(comp, data_dir)
-    return comp, bench_data.competition_paths(comp, data_dir).public
-
-
-def _task(comp, data_dir: Path, sandbox, steps: int):
-    from bench.task import TaskPaths, build_task
-    from scaffolds.core.task import TaskLimits
-
-    p = sandbox.paths
-    paths = TaskPaths(data=p.data, submission=f"{p.submission}/submission.csv", code=p.code, logs=p.logs,
-                      validate_url=sandbox.validation_url, validate_script=f"{p.home}/validate_submission.sh")
-    return build_task(comp, data_dir, TaskLimits(wall_time_s=3600, max_steps=steps), paths=paths)
-
-
 def scripted_steps(comp, data_dir: Path, public: Path, backend: str, steps: int, work: Path) -> dict:
     from scaffolds.core.llm import LLM
     from scaffolds.core.llm.testing import ScriptedServer
@@ -100,9 +74,9 @@ def scripted_steps(comp, data_dir: Path, public: Path, backend: str, steps: int,
 
     rd = work / "scripted"
     config = load_config("default", overrides=[{"steps": steps}])
-    with ScriptedServer(rule=_rule(steps)) as server, _open(comp, data_dir, public, rd / "workspace", backend) as box:
+    with ScriptedServer(rule=_rule(steps)) as server, open_box(comp, data_dir, public, rd / "workspace", backend) as box:
         llm = LLM("openai/scripted", api_base=server.url, max_retries=0)
-        MlabAgent(config).run(_task(comp, data_dir, box, steps), box, llm, rd)
+        MlabAgent(config).run(task_for(comp, data_dir, box, steps), box, llm, rd)
     records = trajectory.load(rd / trajectory.FILE_NAME).steps
     rows, previous = [], 0.0
     for record in records:
@@ -117,7 +91,7 @@ def scripted_steps(comp, data_dir: Path, public: Path, backend: str, steps: int,
 def launcher_vs_bare(comp, data_dir: Path, public: Path, backend: str, repeats: int, work: Path) -> dict:
     from scaffolds.mlab import execute
 
-    with _open(comp, data_dir, public, work / "startup" / "workspace", backend) as box:
+    with open_box(comp, data_dir, public, work / "startup" / "workspace", backend) as box:
         box.write_file("train.py", TRIVIAL.replace('"data/', f'"{box.paths.data}/').replace(
             '"submission/', f'"{box.paths.submission}/'))
         execute.execute_script(box, "train.py", 60, combined=True)  # warm-up
@@ -142,8 +116,8 @@ def local_run(comp, data_dir: Path, public: Path, backend: str, steps: int, mode
     options = AgentOptions(preset="default", models={"main": model}, limits=TaskLimits(max_steps=steps))
     agent = MlabAgent.from_options(options)
     t0 = time.monotonic()
-    with _open(comp, data_dir, public, rd / "workspace", backend) as box:
-        result = agent.run(_task(comp, data_dir, box, steps), box, agent.main_llm, rd)
+    with open_box(comp, data_dir, public, rd / "workspace", backend) as box:
+        result = agent.run(task_for(comp, data_dir, box, steps), box, agent.main_llm, rd)
     wall = time.monotonic() - t0
     records = trajectory.load(rd / trajectory.FILE_NAME).steps
     return {"model": model, "reason": result.reason, "wall": wall, "validation": result.extra["validation"],
@@ -224,7 +198,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mlab-bench-") as tmp:
         work = Path(tmp)
         data_dir = args.data_dir or work / "data"
-        comp, public = _prepare(data_dir)
+        comp, public = prepare(data_dir)
         scripted = scripted_steps(comp, data_dir, public, args.backend, args.steps, work)
         startup = launcher_vs_bare(comp, data_dir, public, args.backend, args.repeats, work)
         text = report(args, scripted, startup)

@@ -26,6 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._titanic import open_box, prepare, task_for  # noqa: E402
+
 
 def actions(path: str) -> list:
     from scaffolds.core.llm.testing import Reply
@@ -67,34 +69,6 @@ def scripted_server(path: str):
         proc.join(timeout=10)
 
 
-def prepare(data_dir: Path):
-    from bench import data as bench_data
-    from bench.registry import get_competition
-
-    comp = get_competition("titanic-offline")
-    if not bench_data.is_prepared(comp, data_dir):
-        bench_data.prepare(comp, data_dir)
-    return comp, bench_data.competition_paths(comp, data_dir).public
-
-
-def open_box(comp, data_dir: Path, public: Path, workspace: Path, backend: str):
-    from bench.validate import make_validator
-    from sandbox import SandboxConfig, open_sandbox
-
-    return open_sandbox(SandboxConfig(data_dir=public, workspace=workspace, backend=backend,
-                                      validator=make_validator(comp, data_dir)))
-
-
-def task_for(comp, sandbox, turns: int):
-    from bench.task import TaskPaths, build_task
-    from scaffolds.core.task import TaskLimits
-
-    p = sandbox.paths
-    paths = TaskPaths(data=p.data, submission=f"{p.submission}/submission.csv", code=p.code, logs=p.logs,
-                      validate_url=sandbox.validation_url, validate_script=f"{p.home}/validate_submission.sh")
-    return build_task(comp, Path("."), TaskLimits(wall_time_s=3600, max_steps=turns), paths=paths)
-
-
 def run_codeact(comp, data_dir, public, backend: str, turns: int, tmp: Path) -> list[dict]:
     from scaffolds.core.llm import LLM
     from scaffolds.openhands.agent import CodeActAgent
@@ -108,7 +82,7 @@ def run_codeact(comp, data_dir, public, backend: str, turns: int, tmp: Path) -> 
         with scripted_server(path) as url:
             llm = LLM("openai/scripted", api_base=url, price=(0, 0), max_retries=0)
             config = load_config("default", ["main.model=openai/scripted", "fixes.stuck_detector=off"])
-            CodeActAgent(config, main_llm=llm).run(task_for(comp, sandbox, turns), sandbox, llm, run_dir)
+            CodeActAgent(config, main_llm=llm).run(task_for(comp, data_dir, sandbox, turns), sandbox, llm, run_dir)
     finally:
         sandbox.close()
     lines = (run_dir / "trajectory.jsonl").read_text().splitlines()
