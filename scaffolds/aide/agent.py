@@ -34,6 +34,7 @@ from scaffolds.aide.resume import Heartbeat, carry_over_spending, open_journal, 
 from scaffolds.aide.review import REVIEW_TOOL_NAME, Review, bug_reasons, parse_review, review_parameters
 from scaffolds.aide.search import choose_parent, debug_depth_for, stage_for, step_rng
 from scaffolds.aide.tree_html import render_tree_html
+from scaffolds.core import aids
 from scaffolds.core.agent import (AgentOptions, AgentResult, AgentStop, LimitsExceeded, TimeExceeded,
                                    stop_for)
 from scaffolds.core.llm import (LLM, Budget, BudgetExceeded, ChatResult, ContextWindowExceeded, LLMError, Message,
@@ -90,10 +91,15 @@ class AideAgent:
         from `options.make_llm`, with this config's retry window."""
         cfg, limits = resolve(options)
         make = options.make_llm or _standalone_factory()
-        code = _for_run(make(cfg.code.model, temperature=cfg.code.temperature), cfg)
-        feedback = code
-        if (cfg.feedback.model, cfg.feedback.temperature) != (cfg.code.model, cfg.code.temperature):
-            feedback = _for_run(make(cfg.feedback.model, temperature=cfg.feedback.temperature), cfg)
+        # only the review forces a tool call, so constraining those (aids.json_review) leaves code replies alone
+        def build(m):
+            return _for_run(make(m.model, temperature=m.temperature, max_tokens=m.max_tokens), cfg,
+                            constrain_tools=cfg.aids.json_review)
+
+        code = build(cfg.code)
+        same = (cfg.feedback.model, cfg.feedback.temperature, cfg.feedback.max_tokens) == \
+            (cfg.code.model, cfg.code.temperature, cfg.code.max_tokens)
+        feedback = code if same else build(cfg.feedback)
         agent = cls(cfg, feedback_llm=feedback, on_event=options.on_event, resume=options.resume)
         agent.limits, agent.main_llm = limits, code
         agent.origin = {"preset": options.preset or "default", "overrides": list(options.overrides)}
@@ -111,10 +117,13 @@ class AideAgent:
             return session.run()
 
 
-def _for_run(llm: LLM, cfg: AideConfig) -> LLM:
-    """The run's retry window on an LLM the runner built; lenient replay (prompts hold clock readings)."""
+def _for_run(llm: LLM, cfg: AideConfig, constrain_tools: bool = False) -> LLM:
+    """The run's retry window on an LLM the runner built; lenient replay (prompts hold clock readings);
+    with `constrain_tools`, forced tool calls constrained to their JSON schema (aids.json_review)."""
     derive = getattr(llm, "derive", None)
-    return derive(retry_for_s=cfg.llm.retry_for_s, replay_match="lenient") if derive else llm
+    if derive is None:
+        return llm
+    return derive(retry_for_s=cfg.llm.retry_for_s, replay_match="lenient", constrain_tools=constrain_tools)
 
 
 def _standalone_factory() -> Callable[..., LLM]:
@@ -145,6 +154,7 @@ class _Session:
         self.max_steps = min(self.cfg.steps, task.limits.max_steps or self.cfg.steps)
         self.time_limit = min(self.cfg.time_limit_s, task.limits.wall_time_s or self.cfg.time_limit_s)
         self._preview: str | None = None
+        self._data_schema: str | None = None
         self._installed: list[str] | None = None
         self.neutral = self.cfg.prompt.obfuscate or task.obfuscated
 
@@ -298,7 +308,20 @@ class _Session:
             aide_packages=not self.dev.probe_packages,
             metric_name=self.task.metric_name if checked else "",
             lower_is_better=(not self.journal.maximize) if checked else None,
+            schema=self._schema(),
+            example=aids.worked_example(str(paths.data), f"{paths.submission}/submission.csv")
+            if self.cfg.aids.worked_example else "",
         )
+
+    def _schema(self) -> str:
+        """aids.data_schema, read once from the public data ("" when off or the layout is not tabular)."""
+        if not self.cfg.aids.data_schema:
+            return ""
+        if self._data_schema is None:
+            paths = self.sandbox.paths
+            self._data_schema = aids.data_schema(Path(self.sandbox.host_paths.data), str(paths.data),
+                                                 f"{paths.submission}/submission.csv", self.task.metric_name)
+        return self._data_schema
 
     def _packages(self) -> list[str]:
         """Which candidate packages the sandbox's python can import (asked once, inside the sandbox)."""
@@ -324,7 +347,7 @@ class _Session:
         if node.stage != "debug":
             budget = self.cfg.prompt.memory_tokens if self.dev.bounded_memory else None
             memory = self.journal.memory(self.llm.count_tokens, budget)
-        preview = self._data_preview() if node.stage != "improve" else ""
+        preview = self._data_preview() if node.stage != "improve" and not ctx.schema else ""
         return prompts.PromptParts(ctx.task_text, memory, preview)
 
     def _prompt(self, node: Node, parent: Node | None, ctx: prompts.PromptContext,
@@ -333,7 +356,9 @@ class _Session:
             return prompts.draft_prompt(ctx, parts)
         if node.stage == "debug":
             why, analysis = (parent.bug_reasons, parent.analysis) if self.dev.explain_bugs else ((), "")
-            return prompts.debug_prompt(ctx, parts, parent.code, parent.output, why, analysis)
+            focus = aids.error_focus(parent.code, parent.output, self._script(parent).name) \
+                if self.cfg.aids.error_focus else ""
+            return prompts.debug_prompt(ctx, parts, parent.code, parent.output, why, analysis, focus)
         return prompts.improve_prompt(ctx, parts, parent.code)
 
     def _messages(self, prompt: prompts.Prompt) -> list:
@@ -407,7 +432,7 @@ class _Session:
         timeout = min(self.cfg.exec.timeout_s, self.remaining())
         if self.remaining() < MIN_STEP_SECONDS:
             raise TimeExceeded("no time left to run another script")
-        script = f"code/node_{node.step:04d}_{node.id}.py"
+        script = str(self._script(node))
         self.sandbox.write_file(script, node.code)
         node.timeout_s = timeout
         result = self.sandbox.run_script(script, timeout=timeout)
@@ -422,6 +447,10 @@ class _Session:
             notes, node.submission_valid, node.validation_message = "", None, ""
         output = "\n".join(p for p in (result.output.rstrip(), footer, notes) if p)
         node.output = trim_output(output, self.cfg.exec.output_threshold, self.cfg.exec.output_keep)
+
+    @staticmethod
+    def _script(node: Node) -> Path:
+        return Path(f"code/node_{node.step:04d}_{node.id}.py")
 
     def _check_submission(self, node: Node) -> str:
         """Is there a submission on disk, and is its format valid? Returns a note for the prompts."""

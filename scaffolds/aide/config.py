@@ -22,6 +22,7 @@ PRESET_DIR = Path(__file__).parent / "presets"
 class ModelConfig:
     model: str = "local"
     temperature: float | None = 0.5
+    max_tokens: int | None = None  # cap on one reply (None: the model's own); stops a small model's runaway output
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,18 @@ class Deviations:
 
 
 @dataclass(frozen=True)
+class Aids:
+    """Help for a small code model (scaffolds/core/aids.py): what it is shown, never what it writes.
+    The `default` preset turns them on; the mlebench presets leave them off. `aids: true|false` sets
+    them all at once."""
+
+    data_schema: bool = False  # id, target, numeric/categorical/text columns, submission header; replaces the preview
+    worked_example: bool = False  # a complete script for a made-up dataset in draft and debug prompts
+    error_focus: bool = False  # debug prompts lead with the failing line and the exception
+    json_review: bool = False  # the review reply is constrained to its JSON schema (llama.cpp grammar)
+
+
+@dataclass(frozen=True)
 class AideConfig:
     steps: int = 20
     time_limit_s: float = 3600.0
@@ -83,6 +96,7 @@ class AideConfig:
     prompt: PromptConfig = field(default_factory=PromptConfig)
     llm: LLMSettings = field(default_factory=LLMSettings)
     deviations: Deviations = field(default_factory=Deviations)
+    aids: Aids = field(default_factory=Aids)
     report: bool = False  # write report.md with the feedback model at the end of the run
     max_cost_usd: float | None = None
 
@@ -107,6 +121,8 @@ class AideConfig:
             (self.prompt.code_retries >= 0, "prompt.code_retries must be >= 0"),
             (self.llm.retry_for_s is None or self.llm.retry_for_s >= 0, "llm.retry_for_s must be >= 0"),
             (self.max_cost_usd is None or self.max_cost_usd > 0, "max_cost_usd must be > 0"),
+            (all(m.max_tokens is None or m.max_tokens >= 64 for m in (self.code, self.feedback)),
+             "code.max_tokens and feedback.max_tokens must be >= 64 (or null)"),
         ]
         for ok, message in checks:
             if not ok:
@@ -115,10 +131,11 @@ class AideConfig:
 
 
 def expand_switches(data: dict[str, Any]) -> dict[str, Any]:
-    """`deviations: true|false` (one setting) stands for every deviation switch set to that value."""
-    if isinstance(data.get("deviations"), bool):
-        value = data["deviations"]
-        data = {**data, "deviations": {f.name: value for f in fields(Deviations)}}
+    """`deviations: true|false` and `aids: true|false` (one setting) stand for every switch of that
+    section set to that value."""
+    for section, switches in (("deviations", Deviations), ("aids", Aids)):
+        if isinstance(data.get(section), bool):
+            data = {**data, section: {f.name: data[section] for f in fields(switches)}}
     return data
 
 

@@ -49,6 +49,8 @@ class PromptContext:
     aide_packages: bool = False  # name packages the way MLE-bench's AIDE did (a fixed "for example" list)
     metric_name: str = ""  # the competition's metric, for the review's metric check ("" = no check)
     lower_is_better: bool | None = None
+    schema: str = ""  # aids.data_schema: the columns and the submission format, read from the files
+    example: str = ""  # aids.worked_example: a complete script for a made-up dataset
 
 
 @dataclass(frozen=True)
@@ -163,12 +165,26 @@ def _prompt(op: str, ctx: PromptContext, body: dict[str, Any]) -> Prompt:
     return Prompt(system=render({"Introduction": _intro(op, ctx)}), user=render(body))
 
 
+def _example(ctx: PromptContext) -> str:
+    if not ctx.example:
+        return ""
+    return f"{templates()['aids']['example'].strip()}\n\n```python\n{ctx.example.rstrip()}\n```"
+
+
+def _schema(ctx: PromptContext) -> str:
+    return f"{templates()['aids']['schema'].strip()}\n\n{ctx.schema}" if ctx.schema else ""
+
+
 def draft_prompt(ctx: PromptContext, parts: PromptParts) -> Prompt:
+    """With the aids, the worked example and then the data schema come last: the columns to use are
+    the last thing a small model reads before it writes."""
     return _prompt("draft", ctx, {
         "Task description": parts.task_text,
         "Memory": parts.memory,
         "Instructions": _instructions("draft", ctx),
+        "Example solution for another task": _example(ctx),
         "Data overview": parts.preview,
+        "Data schema": _schema(ctx),
     })
 
 
@@ -178,13 +194,14 @@ def improve_prompt(ctx: PromptContext, parts: PromptParts, parent_code: str) -> 
         "Memory": parts.memory,
         "Previous solution": {"Code": f"```python\n{parent_code}\n```"},
         "Instructions": _instructions("improve", ctx),
+        "Data schema": _schema(ctx),
     })
 
 
 def debug_prompt(ctx: PromptContext, parts: PromptParts, parent_code: str, parent_output: str,
-                 why: list[str] | tuple[str, ...] = (), analysis: str = "") -> Prompt:
+                 why: list[str] | tuple[str, ...] = (), analysis: str = "", focus: str = "") -> Prompt:
     """`why` (the bug reasons) and `analysis` (the reviewer's) tell the model what to fix; empty for
-    AIDE's own debug prompt."""
+    AIDE's own debug prompt. `focus` (aids.error_focus) names the failing line and the exception."""
     t = templates()
     diagnosis = ""
     if why:
@@ -196,8 +213,11 @@ def debug_prompt(ctx: PromptContext, parts: PromptParts, parent_code: str, paren
         "Previous (buggy) implementation": f"```python\n{parent_code}\n```",
         "Execution output": f"```\n{parent_output}\n```",
         "Diagnosis": diagnosis,
+        "The error": f"{templates()['aids']['focus'].strip()}\n{focus}" if focus else "",
         "Instructions": _instructions("debug", ctx),
+        "Example solution for another task": _example(ctx),
         "Data overview": parts.preview,
+        "Data schema": _schema(ctx),
     })
 
 

@@ -199,3 +199,25 @@ def test_script_timeout_is_capped_by_the_time_left_and_the_run_ends_on_time(tita
     slow = nodes[1]
     assert slow["timed_out"] and slow["timeout_s"] < 30 and slow["exec_time_s"] < 35
     assert result.extra["best_node"] == nodes[0]["id"] and result.submission is not None
+
+
+@pytest.mark.parametrize("aids", [True, False])
+def test_small_model_aids_shape_the_prompts_and_switch_off(titanic, open_titanic_sandbox, tmp_path, aids):
+    """The default preset shows the data schema and a worked example in drafts and leads debug prompts
+    with the failing line; `aids=false` gives AIDE's own prompts (the data overview instead)."""
+    cfg = load_config("default", None, [parse_override(o) for o in (
+        "seed=0", "search.num_drafts=1", "search.debug_prob=1", f"aids={str(aids).lower()}")])
+    rd = RunDir(tmp_path / "run")
+    with ScriptedServer(rule=aide_rule(["crash", "sex_rule"])) as server:
+        llm = LLM("openai/scripted", api_base=server.url, max_retries=0)
+        sandbox = open_titanic_sandbox(rd.workspace)
+        AideAgent(cfg).run(make_task(titanic, sandbox, steps=2), sandbox, llm, rd)
+        prompts = [r["messages"][-1]["content"] for r in server.chat_requests if "tools" not in r
+                   and "submit_review" not in json.dumps(r["messages"])]
+    draft, debug = prompts[0], prompts[-1]
+    assert ("# Data schema" in draft) is aids and ("header exactly `PassengerId,Survived`" in draft) is aids
+    assert ("# Example solution for another task" in draft) is aids
+    assert ("# Data overview" in draft) is not aids
+    assert ("Fix this first" in debug) is aids
+    if aids:
+        assert "The script stopped at line" in debug and "KeyError" in debug

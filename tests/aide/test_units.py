@@ -421,14 +421,15 @@ def test_from_options_resolves_in_order_and_user_limits_win():
     assert (cfg.steps, cfg.exec.timeout_s, cfg.time_limit_s, cfg.seed) == (12, 7200.0, 86400.0, 7)
     assert agent.limits == TaskLimits(wall_time_s=86400.0, max_steps=12, max_llm_calls=99, action_timeout_s=7200.0)
     assert made == [("openai/coder", 0.5)]  # same model and temperature: one LLM for both roles
-    assert agent.main_llm.derived == {"retry_for_s": 3600.0, "replay_match": "lenient"}
+    assert agent.main_llm.derived == {"retry_for_s": 3600.0, "replay_match": "lenient", "constrain_tools": False}
     assert agent.config_dict()["steps"] == 12 and agent.config_dict()["differences_from_mlebench"]
 
     made.clear()
     two = AideAgent.from_options(AgentOptions(models={"main": "openai/a", "feedback": "openai/b"}, make_llm=make_llm,
                                               limits=TaskLimits(wall_time_s=60, action_timeout_s=30)))
-    assert made == [("openai/a", 0.5), ("openai/b", 0.2)] and two.feedback_llm.model == "openai/b"
-    assert (two.config.time_limit_s, two.config.exec.timeout_s, two.config.steps) == (60.0, 30.0, 8)
+    assert made == [("openai/a", 0.2), ("openai/b", 0.1)] and two.feedback_llm.model == "openai/b"
+    assert (two.config.time_limit_s, two.config.exec.timeout_s, two.config.steps) == (60.0, 30.0, 10)
+    assert two.feedback_llm.derived["constrain_tools"] is True  # the default preset's aids.json_review
 
 
 def test_feedback_keeps_its_own_model_when_the_preset_has_one():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolds.core.llm import LLM, LLMError, Message
+from scaffolds.core.llm import LLM, LLMError, Message, ToolSpec
 from scaffolds.core.llm import local
 from scaffolds.core.llm.local import LocalModelSpec
 
@@ -78,3 +78,17 @@ def test_pinned_specs_and_model_selection(monkeypatch: pytest.MonkeyPatch) -> No
         local.resolve_spec("local-7b")
     for spec in local.MODELS.values():
         assert len(spec.sha256) == 64 and spec.size > 100_000_000
+
+
+def test_embedded_model_writes_a_schema_valid_call_under_the_grammar() -> None:
+    """Real llama.cpp: a constrained forced call is JSON of the tool's shape, whatever the model prefers."""
+    review = ToolSpec("submit_review", "Report the review.", {
+        "type": "object", "required": ["is_bug", "metric"],
+        "properties": {"is_bug": {"type": "boolean"}, "metric": {"type": ["number", "null"]}}})
+    llm = LLM("local", max_tokens=60, temperature=0.0).derive(constrain_tools=True)
+    result = llm.chat([Message.user("A script printed `Validation score: 0.8123` and exited normally. Review it.")],
+                      tools=[review], tool_choice="submit_review")
+    call = result.tool_calls[0]
+    assert call.name == "submit_review"
+    assert isinstance(call.arguments["is_bug"], bool)
+    assert call.arguments["metric"] is None or isinstance(call.arguments["metric"], (int, float))

@@ -114,3 +114,22 @@ def test_json_fallback_parser_rejects_what_is_not_a_call() -> None:
     assert parse_tool_calls('{"cmd": "ls"}', [RUN], forced=None) == ()  # bare args only when forced
     assert parse_tool_calls('{"cmd": "ls"}', [RUN], forced="run")[0].arguments == {"cmd": "ls"}
     assert extract_json_values("a {broken: [} b") == []
+
+
+def test_embedded_model_forced_call_is_constrained_to_the_tool_schema_when_asked(server: ScriptedServer) -> None:
+    """The embedded model's forced calls go as JSON in text; with constrain_tools the request carries
+    llama.cpp's response_format with the call's schema (the server compiles it to a grammar)."""
+    server.push(Reply.text('{"tool": "submit", "arguments": {"path": "a.csv"}}'), Reply.text("free text"),
+                Reply.text('{"tool": "submit", "arguments": {"path": "b.csv"}}'))
+    plain = LLM("local", api_base=server.url, **FAST)
+    constrained = plain.derive(constrain_tools=True)
+    assert constrained.chat([Message.user("done")], tools=[RUN, SUBMIT], tool_choice="submit").tool_calls[0].arguments \
+        == {"path": "a.csv"}
+    schema = server.chat_requests[0]["response_format"]
+    assert schema["type"] == "json_object"
+    assert schema["schema"]["properties"]["tool"] == {"type": "string", "enum": ["submit"]}
+    assert schema["schema"]["properties"]["arguments"] == SUBMIT.parameters
+    constrained.chat([Message.user("hi")])  # no forced tool: nothing to constrain
+    assert "response_format" not in server.chat_requests[1]
+    plain.chat([Message.user("done")], tools=[RUN, SUBMIT], tool_choice="submit")
+    assert "response_format" not in server.chat_requests[2]

@@ -16,7 +16,7 @@ from .budget import Budget
 from .calllog import CallLog
 from .cassette import Player, Recorder
 from .errors import ContextWindowExceeded, LLMError, LLMUnavailable, ReplayDivergence
-from .jsonparse import parse_arguments, parse_tool_calls, tool_prompt
+from .jsonparse import parse_arguments, parse_tool_calls, tool_call_schema, tool_prompt
 from .models import (apply_quirks, check_api_key, context_window_of, import_litellm, is_local, known_context_window,
                      price_table_entry, provider_of, quirks_for, supports_tools)
 from .records import ChatResult, Message, ToolCall, ToolSpec, Usage
@@ -57,6 +57,10 @@ class LLMConfig:
     retry_for_s: float | None = 300.0  # keep retrying a failing call this long (None: no bound)
     scale_timeout: bool | None = None  # deadline follows the measured speed; None: on for local models
     replay_match: str = "exact"  # "exact" | "lenient": a replay ignores numbers and durations in messages
+    # The embedded model's forced tool calls (JSON in text) are constrained to the tool's schema through
+    # llama.cpp's response_format, which compiles it to a grammar: a small model cannot then write prose
+    # or broken JSON where a review is expected. Other models force the call natively and ignore this.
+    constrain_tools: bool = False
 
 
 class _ToolsUnsupported(Exception):
@@ -250,6 +254,9 @@ class LLM:
             request["temperature"] = self.config.temperature
         if self.config.max_tokens is not None:
             request["max_tokens"] = self.config.max_tokens
+        forced_spec = next((t for t in tools if t.name == _forced(tool_choice)), None)
+        if mode == "text" and self._local and self.config.constrain_tools and forced_spec is not None:
+            request["response_format"] = {"type": "json_object", "schema": tool_call_schema(forced_spec)}
         if mode == "native":
             request["tools"] = [_native_tool(t) for t in tools]
             if tool_choice is not None:

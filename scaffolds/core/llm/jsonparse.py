@@ -37,6 +37,13 @@ def tool_prompt(tools: list[ToolSpec], forced: str | None) -> str:
     return "\n".join(lines)
 
 
+def tool_call_schema(spec: ToolSpec) -> dict[str, Any]:
+    """The JSON schema of a reply that calls `spec` in the text protocol of `tool_prompt`."""
+    return {"type": "object",
+            "properties": {"tool": {"type": "string", "enum": [spec.name]}, "arguments": spec.parameters},
+            "required": ["tool", "arguments"]}
+
+
 def extract_json_values(text: str) -> list[Any]:
     """Every JSON-like value found in `text`, best candidates first (fenced/tagged, then bare)."""
     candidates = [m.group(1) for m in _TAG.finditer(text)]

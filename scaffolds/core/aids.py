@@ -1,0 +1,250 @@
+"""Help a small code model gets from a scaffold's `default` preset: what it is shown, never what it writes.
+
+Three aids, each derived from the competition's public files and its metric, never from its id:
+- `data_schema`: the id and target columns, which feature columns are numeric, categorical or free text,
+  missing values, and the exact submission header, read from the CSV files;
+- `worked_example`: a complete solution script for a made-up dataset, to copy the shape of;
+- `error_focus`: the failing line of a script and its exception, pulled out of a long traceback.
+
+Large models do not need them (the `mlebench` presets leave them off); a 1.5B model that is shown the
+exact columns and one script that runs writes far fewer scripts that crash on the first string column.
+The data folder read here is the prepared public data, which the harness wrote, not the agent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+MAX_ROWS = 200_000  # statistics come from at most this many rows, so a huge table stays cheap
+MAX_NAMES = 40  # column names listed per kind before "... and N more"
+TEXT_MEAN_CHARS = 25  # a string column whose values are this long on average is free text
+ID_LIKE_SHARE = 0.5  # a string column with more distinct values than this share of rows is an identifier
+
+# What to hand in for a metric, by family. Keyed to the metric's name, which the task states anyway.
+_PROBABILITY_METRICS = ("auc", "log_loss", "logloss", "cross_entropy", "brier")
+_LABEL_METRICS = ("accuracy", "f1", "kappa", "precision", "recall", "mcc")
+_REGRESSION_METRICS = ("rmse", "mse", "mae", "rmsle", "r2", "mape", "smape")
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The CSV files of a tabular task: where the labels, the rows to predict and the expected format are."""
+
+    train: Path
+    test: Path
+    sample: Path
+    id_column: str
+    targets: list[str]
+
+
+def _header(path: Path) -> list[str]:
+    try:
+        return [str(c) for c in pd.read_csv(path, nrows=0).columns]
+    except (ValueError, OSError, UnicodeDecodeError):
+        return []
+
+
+def find_tables(root: Path) -> Tables | None:
+    """The train / test / sample-submission CSVs at the top of `root`, or None when the layout is not that.
+
+    The sample submission names the id column (its first) and the targets (the rest); the train table
+    holds the id and the targets; the test table holds the id and none of the targets.
+    """
+    csvs = sorted(p for p in Path(root).glob("*.csv") if p.is_file())
+    headers = {p: _header(p) for p in csvs}
+    samples = [p for p in csvs if "sample" in p.name.lower() or "submission" in p.name.lower()]
+    if not samples or len(headers[samples[0]]) < 2:
+        return None
+    sample = samples[0]
+    id_column, *targets = headers[sample]
+    train = [p for p in csvs if p != sample and {id_column, *targets} <= set(headers[p])]
+    test = [p for p in csvs if p != sample and id_column in headers[p] and not set(targets) & set(headers[p])]
+    if not train or not test:
+        return None
+    return Tables(train=_prefer(train, "train"), test=_prefer(test, "test"), sample=sample,
+                  id_column=id_column, targets=targets)
+
+
+def _prefer(paths: list[Path], word: str) -> Path:
+    return next((p for p in paths if word in p.name.lower()), paths[0])
+
+
+def _names(columns: list[str], notes: dict[str, str]) -> str:
+    shown = [f"{c} ({notes[c]})" if c in notes else c for c in columns[:MAX_NAMES]]
+    more = f", ... and {len(columns) - MAX_NAMES} more" if len(columns) > MAX_NAMES else ""
+    return ", ".join(shown) + more
+
+
+def _kinds(frame: pd.DataFrame, features: list[str]) -> dict[str, list[str]]:
+    kinds: dict[str, list[str]] = {"numeric": [], "categorical": [], "text": []}
+    for name in features:
+        column = frame[name]
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            kinds["numeric"].append(name)
+            continue
+        values = column.dropna().astype(str)
+        long_text = len(values) and values.str.len().mean() >= TEXT_MEAN_CHARS
+        id_like = len(values) and values.nunique() > ID_LIKE_SHARE * len(values)
+        kinds["text" if long_text or id_like else "categorical"].append(name)
+    return kinds
+
+
+def metric_advice(metric_name: str) -> str:
+    """What a submission for this metric holds: probabilities, labels or numbers ("" if unknown)."""
+    name = metric_name.lower()
+    if any(key in name for key in _PROBABILITY_METRICS):
+        return ("it scores probabilities: submit the predicted probability of the positive class "
+                "(e.g. `model.predict_proba(X)[:, 1]`), not 0/1 labels")
+    if any(key in name for key in _LABEL_METRICS):
+        return "it scores labels: submit predicted class labels (e.g. `model.predict(X)`), with the values train uses"
+    if "rmsle" in name or "log_error" in name:
+        return ("it scores the log of the values: predict numbers >= 0 (training on `np.log1p(y)` and "
+                "submitting `np.expm1(prediction)` usually helps)")
+    if any(key in name for key in _REGRESSION_METRICS):
+        return "it scores numbers: use a regressor and submit its predictions"
+    return ""
+
+
+def data_schema(root: Path, data_dir: str, submission_path: str, metric_name: str = "") -> str:
+    """A precise description of a train/test/sample-submission task's columns ("" for other layouts).
+
+    `root` is the data folder on this host; `data_dir` and `submission_path` are what the script sees.
+    """
+    tables = find_tables(root)
+    if tables is None:
+        return ""
+    train = pd.read_csv(tables.train, nrows=MAX_ROWS, low_memory=False)
+    test_rows = sum(1 for _ in tables.test.open("rb")) - 1
+    with tables.sample.open(encoding="utf-8", errors="replace") as handle:  # the text as written: 7, not 7.0
+        header, example = handle.readline().strip(), handle.readline().strip()
+    features = [c for c in train.columns if c != tables.id_column and c not in tables.targets
+                and c in _header(tables.test)]
+    kinds = _kinds(train, features)
+    missing = {c: f"{int(n)} missing" for c, n in train[features].isna().sum().items() if n}
+    levels = {c: f"{train[c].nunique()} values" + (f", {missing[c]}" if c in missing else "")
+              for c in kinds["categorical"]}
+    lines = [
+        f"- Training table: `{data_dir}/{tables.train.name}` ({len(train)} rows). Rows to predict: "
+        f"`{data_dir}/{tables.test.name}` ({test_rows} rows). Read them with `pandas.read_csv`.",
+        f"- Id column: `{tables.id_column}` (an identifier, not a feature).",
+    ]
+    for target in tables.targets:
+        lines.append(f"- Target column: `{target}` ({_target_kind(train[target])}).")
+    if kinds["numeric"]:
+        lines.append(f"- Numeric feature columns: {_names(kinds['numeric'], missing)}.")
+    if kinds["categorical"]:
+        lines.append(f"- Categorical feature columns (strings: one-hot encode them inside the model pipeline; a "
+                     f"model cannot take them as they are): {_names(kinds['categorical'], levels)}.")
+    if kinds["text"]:
+        lines.append(f"- Free-text or identifier-like string columns (leave them out of the features): "
+                     f"{_names(kinds['text'], missing)}.")
+    if missing:
+        lines.append("- Missing values: the columns marked 'missing' have empty cells; impute them inside "
+                     "the model pipeline (SimpleImputer).")
+    lines.append(f"- Submission: write `{submission_path}` with the header exactly `{header}` and one row per "
+                 f"row of {tables.test.name}, ids taken from its `{tables.id_column}` column, for example "
+                 f"`{example}`; save it with `to_csv(path, index=False)`.")
+    advice = metric_advice(metric_name)
+    if advice:
+        lines.append(f"- Metric `{metric_name}`: {advice}.")
+    return "\n".join(lines)
+
+
+def _target_kind(column: pd.Series) -> str:
+    values = column.dropna()
+    distinct = values.nunique()
+    if distinct <= 20 and (not pd.api.types.is_float_dtype(values) or (values == values.round()).all()):
+        shown = ", ".join(map(str, sorted(values.unique().tolist(), key=str)))
+        return f"{column.dtype}, {distinct} classes: {shown}: a classification target"
+    if pd.api.types.is_numeric_dtype(values):
+        return f"{column.dtype}, from {values.min():.4g} to {values.max():.4g}: a regression target"
+    return f"{column.dtype}, {distinct} distinct values"
+
+
+_EXAMPLE = '''\
+# Made-up task: predict `churned` (0 or 1) for each customer in test.csv; metric: accuracy.
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.impute import SimpleImputer
+from sklearn.metrics import accuracy_score, mean_squared_error, roc_auc_score
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+# ---- the facts of this task: the only lines to change for another task are marked "<- task" ----
+DATA_DIR = "{data_dir}"
+SUBMISSION_PATH = "{submission_path}"
+ID, TARGET = "customer_id", "churned"                 # <- task: id and target columns
+NUMERIC = ["age", "monthly_fee", "months_active"]     # <- task: numeric feature columns
+CATEGORICAL = ["plan", "region"]                      # <- task: string feature columns (free text left out)
+Model = HistGradientBoostingClassifier                # <- task: ...Regressor for a numeric target
+
+
+def metric(y_true, model, X):                         # <- task: the task's metric
+    return accuracy_score(y_true, model.predict(X))   # (roc_auc_score(y_true, model.predict_proba(X)[:, 1]) for AUC)
+
+
+def predict(model, X):                                # <- task: what the submission holds
+    return model.predict(X)                           # (model.predict_proba(X)[:, 1] for probabilities)
+
+
+# ---- the solution: the same for every tabular task ----
+train = pd.read_csv(f"{{DATA_DIR}}/train.csv")
+test = pd.read_csv(f"{{DATA_DIR}}/test.csv")
+X, y = train[NUMERIC + CATEGORICAL], train[TARGET]
+X_test = test[NUMERIC + CATEGORICAL]
+
+preprocess = ColumnTransformer([
+    ("num", SimpleImputer(strategy="median"), NUMERIC),
+    ("cat", Pipeline([("impute", SimpleImputer(strategy="most_frequent")),
+                      ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]), CATEGORICAL),
+])
+model = Pipeline([("prep", preprocess), ("model", Model(random_state=0))])
+
+X_train, X_valid, y_train, y_valid = train_test_split(X, y, test_size=0.2, random_state=0)
+model.fit(X_train, y_train)
+print(f"Validation score: {{metric(y_valid, model, X_valid):.4f}}")
+
+model.fit(X, y)  # refit on every labelled row before predicting the test rows
+submission = pd.DataFrame({{ID: test[ID], TARGET: predict(model, X_test)}})
+submission.to_csv(SUBMISSION_PATH, index=False)
+print("Saved", len(submission), "rows to", SUBMISSION_PATH)
+'''
+
+
+def worked_example(data_dir: str, submission_path: str) -> str:
+    """A complete, runnable-shaped solution for a made-up dataset, with this task's paths."""
+    return _EXAMPLE.format(data_dir=data_dir, submission_path=submission_path)
+
+
+_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+)')
+_EXCEPTION = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)\b.*)$", re.M)
+
+
+def error_focus(code: str, output: str, script_name: str) -> str:
+    """The line of `code` where the last traceback in `output` left the script, and the exception.
+
+    `script_name` is the script's file name as the traceback prints it ("" when unknown: then the last
+    frame naming a `.py` file of the workspace counts). Returns "" when the output holds no traceback.
+    """
+    if "Traceback (most recent call last)" not in output:
+        return ""
+    tail = output[output.rfind("Traceback (most recent call last)"):]
+    exceptions = _EXCEPTION.findall(tail)
+    exception = exceptions[-1].strip() if exceptions else ""
+    frames = [m for m in _FRAME.finditer(tail) if not script_name or m["file"].endswith(script_name)]
+    lines = code.splitlines()
+    parts = []
+    if frames:
+        number = int(frames[-1]["line"])
+        if 1 <= number <= len(lines):
+            parts.append(f"The script stopped at line {number}: `{lines[number - 1].strip()}`")
+    if exception:
+        parts.append(f"with {exception[:500]}")
+    return "\n".join(parts)

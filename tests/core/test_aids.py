@@ -1,0 +1,96 @@
+"""The small-model aids: what they derive from a competition's files, and that the worked example runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from scaffolds.core.aids import data_schema, error_focus, find_tables, metric_advice, worked_example
+
+
+@pytest.fixture
+def tabular(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    train = pd.DataFrame({
+        "row_id": [f"r{i}" for i in range(40)],
+        "size": [float(i) if i % 5 else None for i in range(40)],
+        "colour": ["red", "blue", None, "green"] * 10,
+        "remark": [f"a long free text remark number {i} about this row" for i in range(40)],
+        "label": [i % 2 for i in range(40)],
+    })
+    train.to_csv(data / "train.csv", index=False)
+    train.drop(columns="label").head(10).to_csv(data / "test.csv", index=False)
+    pd.DataFrame({"row_id": train.row_id.head(10), "label": 0}).to_csv(data / "sample_submission.csv", index=False)
+    return data
+
+
+def test_tables_are_found_by_their_columns_not_their_names(tabular: Path) -> None:
+    (tabular / "train.csv").rename(tabular / "labelled.csv")
+    (tabular / "test.csv").rename(tabular / "unlabelled.csv")
+    tables = find_tables(tabular)
+    assert tables is not None
+    assert (tables.train.name, tables.test.name, tables.id_column, tables.targets) == \
+        ("labelled.csv", "unlabelled.csv", "row_id", ["label"])
+
+
+def test_schema_sorts_columns_by_kind_and_gives_the_exact_submission_format(tabular: Path) -> None:
+    text = data_schema(tabular, "/home/data", "/home/submission/submission.csv", "roc_auc")
+    lines = {line.split(":")[0]: line for line in text.splitlines()}
+    assert "`row_id`" in lines["- Id column"]
+    assert "2 classes: 0, 1" in lines["- Target column"]
+    assert "size (8 missing)" in lines["- Numeric feature columns"]
+    assert "colour (3 values, 10 missing)" in text
+    assert "remark" in lines["- Free-text or identifier-like string columns (leave them out of the features)"]
+    assert "header exactly `row_id,label`" in text and "`r0,0`" in text
+    assert "predict_proba" in text  # roc_auc scores probabilities
+
+
+def test_schema_is_empty_for_a_layout_it_does_not_know(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "labels.csv").write_text("file,label\na.png,1\n")
+    assert data_schema(tmp_path, "/home/data", "/s.csv") == ""
+
+
+@pytest.mark.parametrize(("metric", "word"), [("accuracy", "labels"), ("roc_auc", "probabilities"),
+                                              ("log_loss", "probabilities"), ("rmsle", "log1p"),
+                                              ("rmse", "regressor"), ("mystery", "")])
+def test_metric_advice_follows_the_metric_family(metric: str, word: str) -> None:
+    advice = metric_advice(metric)
+    assert (word in advice) if word else advice == ""
+
+
+def test_worked_example_runs_and_writes_the_submission_format_it_teaches(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = 60
+    frame = pd.DataFrame({"customer_id": range(rows), "age": [20 + i % 30 for i in range(rows)],
+                          "monthly_fee": [9.5 + i for i in range(rows)],
+                          "months_active": [None if i % 7 == 0 else i for i in range(rows)],
+                          "plan": ["basic", "pro", None][0:3] * 20, "region": ["n", "s", "e", "w"] * 15,
+                          "notes": ["x"] * rows, "churned": [i % 2 for i in range(rows)]})
+    frame.to_csv(data / "train.csv", index=False)
+    frame.drop(columns="churned").to_csv(data / "test.csv", index=False)
+    script = tmp_path / "solution.py"
+    script.write_text(worked_example(str(data), str(tmp_path / "submission.csv")))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "Validation score:" in done.stdout
+    submission = pd.read_csv(tmp_path / "submission.csv")
+    assert list(submission.columns) == ["customer_id", "churned"] and len(submission) == rows
+
+
+def test_error_focus_names_the_failing_line_of_the_script_and_the_exception() -> None:
+    code = "import pandas as pd\ndf = pd.read_csv('x.csv')\nmodel.fit(df)\n"
+    output = ('Traceback (most recent call last):\n'
+              '  File "/home/code/node_0001_ab.py", line 3, in <module>\n'
+              '  File "/usr/lib/python3/site-packages/sklearn/base.py", line 900, in fit\n'
+              "ValueError: could not convert string to float: 'male'\n")
+    focus = error_focus(code, output, "node_0001_ab.py")
+    assert "line 3: `model.fit(df)`" in focus
+    assert "ValueError: could not convert string to float: 'male'" in focus
+    assert error_focus(code, "all fine\n", "node_0001_ab.py") == ""
