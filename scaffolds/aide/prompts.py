@@ -172,7 +172,12 @@ def _example(ctx: PromptContext) -> str:
 
 
 def _schema(ctx: PromptContext) -> str:
-    return f"{templates()['aids']['schema'].strip()}\n\n{ctx.schema}" if ctx.schema else ""
+    """The data schema; with the worked example shown, it ends by saying how to combine the two."""
+    if not ctx.schema:
+        return ""
+    t = templates()["aids"]
+    tail = f"\n\n{t['schema_then_example'].strip()}" if ctx.example else ""
+    return f"{t['schema'].strip()}\n\n{ctx.schema}{tail}"
 
 
 def draft_prompt(ctx: PromptContext, parts: PromptParts) -> Prompt:

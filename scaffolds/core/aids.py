@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 MAX_ROWS = 200_000  # statistics come from at most this many rows, so a huge table stays cheap
-MAX_NAMES = 40  # column names listed per kind before "... and N more"
+MAX_NAMES = 60  # column names listed per kind; a longer list is summarised
 TEXT_MEAN_CHARS = 25  # a string column whose values are this long on average is free text
 ID_LIKE_SHARE = 0.5  # a string column with more distinct values than this share of rows is an identifier
 
@@ -74,9 +74,15 @@ def _prefer(paths: list[Path], word: str) -> Path:
 
 
 def _names(columns: list[str], notes: dict[str, str]) -> str:
-    shown = [f"{c} ({notes[c]})" if c in notes else c for c in columns[:MAX_NAMES]]
-    more = f", ... and {len(columns) - MAX_NAMES} more" if len(columns) > MAX_NAMES else ""
-    return ", ".join(shown) + more
+    """A Python list of the names (ready to paste into a script), then the notes on some of them; a
+    long list is summarised, with how to select it in code."""
+    if len(columns) > MAX_NAMES:
+        listed = (f"{len(columns)} columns, {', '.join(columns[:4])}, ..., {columns[-1]} (in code: every "
+                  f"column of this kind, e.g. `train.select_dtypes('number').columns` minus the id and target)")
+    else:
+        listed = "[" + ", ".join(f'"{c}"' for c in columns) + "]"
+    noted = [f"{c}: {notes[c]}" for c in columns if c in notes][:MAX_NAMES]
+    return listed + (f" ({'; '.join(noted)})" if noted else "")
 
 
 def _kinds(frame: pd.DataFrame, features: list[str]) -> dict[str, list[str]]:

@@ -43,11 +43,20 @@ def test_schema_sorts_columns_by_kind_and_gives_the_exact_submission_format(tabu
     lines = {line.split(":")[0]: line for line in text.splitlines()}
     assert "`row_id`" in lines["- Id column"]
     assert "2 classes: 0, 1" in lines["- Target column"]
-    assert "size (8 missing)" in lines["- Numeric feature columns"]
-    assert "colour (3 values, 10 missing)" in text
-    assert "remark" in lines["- Free-text or identifier-like string columns (leave them out of the features)"]
+    assert '["size"] (size: 8 missing)' in lines["- Numeric feature columns"]
+    assert '["colour"] (colour: 3 values, 10 missing)' in text
+    assert '["remark"]' in lines["- Free-text or identifier-like string columns (leave them out of the features)"]
     assert "header exactly `row_id,label`" in text and "`r0,0`" in text
     assert "predict_proba" in text  # roc_auc scores probabilities
+
+
+def test_a_long_column_list_is_summarised_with_how_to_select_it(tmp_path: Path) -> None:
+    wide = pd.DataFrame({"id": range(5), "y": [0, 1, 0, 1, 0], **{f"t{i:03d}": [0.5] * 5 for i in range(100)}})
+    wide.to_csv(tmp_path / "train.csv", index=False)
+    wide.drop(columns="y").to_csv(tmp_path / "test.csv", index=False)
+    wide[["id", "y"]].to_csv(tmp_path / "sample_submission.csv", index=False)
+    text = data_schema(tmp_path, "/d", "/s.csv")
+    assert "100 columns, t000, t001, t002, t003, ..., t099" in text and "select_dtypes" in text
 
 
 def test_schema_is_empty_for_a_layout_it_does_not_know(tmp_path: Path) -> None:
