@@ -230,6 +230,9 @@ def worked_example(data_dir: str, submission_path: str) -> str:
 
 
 _FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+)')
+# IPython names a cell's own frames "Cell In[7], line 3" (escape codes already removed)
+_CELL_FRAME = re.compile(r"(?P<file>Cell In\[\d+\]), line (?P<line>\d+)")
+CELL = "<cell>"  # error_focus's script name for code run as a Jupyter cell
 _EXCEPTION = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)\b.*)$", re.M)
 
 
@@ -237,14 +240,18 @@ def error_focus(code: str, output: str, script_name: str) -> str:
     """The line of `code` where the last traceback in `output` left the script, and the exception.
 
     `script_name` is the script's file name as the traceback prints it ("" when unknown: then the last
-    frame naming a `.py` file of the workspace counts). Returns "" when the output holds no traceback.
+    frame counts; `CELL` for a Jupyter cell, whose frames IPython names "Cell In[N], line M"). Returns ""
+    when the output holds no traceback.
     """
     if "Traceback (most recent call last)" not in output:
         return ""
     tail = output[output.rfind("Traceback (most recent call last)"):]
     exceptions = _EXCEPTION.findall(tail)
     exception = exceptions[-1].strip() if exceptions else ""
-    frames = [m for m in _FRAME.finditer(tail) if not script_name or m["file"].endswith(script_name)]
+    if script_name == CELL:
+        frames = list(_CELL_FRAME.finditer(tail))
+    else:
+        frames = [m for m in _FRAME.finditer(tail) if not script_name or m["file"].endswith(script_name)]
     lines = code.splitlines()
     parts = []
     if frames:
@@ -254,3 +261,14 @@ def error_focus(code: str, output: str, script_name: str) -> str:
     if exception:
         parts.append(f"with {exception[:500]}")
     return "\n".join(parts)
+
+
+def failing_script(output: str, folder: str) -> str | None:
+    """The file of the last frame of the last traceback in `output` that lies under `folder` (e.g. the
+    workspace, as the script saw it), or None: which of the agent's own scripts a command stopped in."""
+    if "Traceback (most recent call last)" not in output:
+        return None
+    tail = output[output.rfind("Traceback (most recent call last)"):]
+    prefix = folder.rstrip("/") + "/"
+    files = [m["file"] for m in _FRAME.finditer(tail) if m["file"].startswith(prefix) and ".." not in m["file"]]
+    return files[-1] if files else None

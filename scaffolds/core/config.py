@@ -134,15 +134,26 @@ def read_preset(preset_dir: Path, name: str, _seen: tuple[str, ...] = ()) -> dic
     return merge(read_preset(preset_dir, parent, (*_seen, name)), data)
 
 
+def expand_switches(data: dict[str, Any], switches: dict[str, type]) -> dict[str, Any]:
+    """`section: true|false` stands for every field of that section's dataclass (all booleans) set to
+    that value; `switches` maps section names to their dataclasses."""
+    for section, cls in switches.items():
+        if isinstance(data.get(section), bool):
+            data = {**data, section: {f.name: data[section] for f in fields(cls)}}
+    return data
+
+
 def load(cls: type, preset_dir: Path, preset: str, config_file: Path | None = None,
-         overrides: list[dict[str, Any]] | None = None) -> Any:
+         overrides: list[dict[str, Any]] | None = None, switches: dict[str, type] | None = None) -> Any:
     """Preset, then config file, then overrides (dicts, e.g. from `parse_override`), built as `cls`.
-    Calls the instance's `validate()` when it has one."""
-    data = read_preset(preset_dir, preset)
+    Each layer's on/off sections (`switches`, see `expand_switches`) are expanded before it is merged,
+    so `aids=false` and `aids.x=true` both work over any preset. Calls `validate()` when there is one."""
+    switches = switches or {}
+    data = expand_switches(read_preset(preset_dir, preset), switches)
     if config_file is not None:
-        data = merge(data, read_yaml(Path(config_file), "config file"))
+        data = merge(data, expand_switches(read_yaml(Path(config_file), "config file"), switches))
     for update in overrides or []:
-        data = merge(data, update)
+        data = merge(data, expand_switches(update, switches))
     config = build(cls, data)
     return config.validate() if hasattr(config, "validate") else config
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox import truncate_middle
 from sandbox.errors import SandboxClosed, SandboxError, WallTimeExceeded
+from scaffolds.core import aids
 from scaffolds.core.llm import ContextWindowExceeded, LLMError, Message
 from scaffolds.mlab import execute, prompts
 from scaffolds.mlab.config import MlabConfig
@@ -45,14 +46,17 @@ class Outcome:
     touched: list[str] = field(default_factory=list)  # workspace-relative files the action wrote
     exec_s: float = 0.0  # seconds agent code ran (Execute Script, Python REPL)
     ran_code: bool = False  # agent code ran: any file may have changed
+    focus: str = ""  # aids.error_focus: the failing line and the exception of a script that failed
 
 
 class Workbench:
-    """The actions of one run. `time_left()` gives the run's remaining seconds."""
+    """The actions of one run. `time_left()` gives the run's remaining seconds; `new_script_help` (the
+    aids) is shown to the edit model when Edit Script (AI) writes a script from nothing."""
 
     def __init__(self, sandbox: Sandbox, config: MlabConfig, ask: Ask, time_left: Callable[[], float],
-                 problem: str) -> None:
+                 problem: str, new_script_help: str = "") -> None:
         self.sandbox, self.cfg, self.ask, self.time_left, self.problem = sandbox, config, ask, time_left, problem
+        self.new_script_help = new_script_help
         self.handlers: dict[str, Callable[..., Outcome]] = {
             "List Files": self.list_files, "Copy File": self.copy_file, "Undo Edit Script": self.undo_edit,
             "Execute Script": self.execute_script, "Validate Submission": self.validate_submission,
@@ -143,9 +147,12 @@ class Workbench:
             raise WallTimeExceeded("no time left to run a script")
         bounded = self.cfg.fixes.bounded_execute
         timeout = min(self.cfg.actions.execute_timeout_s, left) if bounded else left
-        run = execute.execute_script(self.sandbox, str(script_name).strip(), timeout,
-                                     combined=self.cfg.fixes.full_script_output)
-        return Outcome(run.observation, exec_s=run.result.duration_s, ran_code=True)
+        script = str(script_name).strip()
+        run = execute.execute_script(self.sandbox, script, timeout, combined=self.cfg.fixes.full_script_output)
+        focus = ""
+        if self.cfg.aids.error_focus and run.result.exit_code:
+            focus = aids.error_focus(self.sandbox.read_file(script), run.result.output, PurePosixPath(script).name)
+        return Outcome(run.observation, exec_s=run.result.duration_s, ran_code=True, focus=focus)
 
     def python_repl(self, command: str) -> Outcome:
         left = self.time_left()
@@ -168,7 +175,10 @@ class Workbench:
     # ---- edits --------------------------------------------------------------------------------
     def edit_script(self, script_name: str, edit_instruction: str, save_name: str) -> Outcome:
         content = self._existing_or_new(script_name)
-        prompt = prompts.text("edit_prompt", content=content, instruction=edit_instruction)
+        help_ = ""
+        if not content.strip() and self.new_script_help:  # the aids, after the instruction
+            help_ = f"\n\n{prompts.templates()['aids']['edit_new']}\n\n{self.new_script_help}\n"
+        prompt = prompts.text("edit_prompt", content=content, instruction=edit_instruction, help=help_)
         new = self._edited_code(prompt, script_name)
         return self._save_edit(script_name, save_name, content, new.strip() + "\n")
 

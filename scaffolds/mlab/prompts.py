@@ -58,6 +58,9 @@ class PromptFacts:
     execute_timeout_s: float | None  # None: Execute Script is not bounded (as MLE-bench ran it)
     gate_final_answer: bool
     inspect_max_lines: int
+    schema: str = ""  # aids.data_schema: the columns and the submission format, read from the data files
+    metric_name: str = ""
+    example: str = ""  # aids.worked_example: a complete script for a made-up dataset
 
 
 def usage_lines(name: str) -> str:
@@ -88,7 +91,31 @@ def problem_text(task_text: str, facts: PromptFacts) -> str:
     notes = templates()["notes"]
     items = [fill(item, time_limit=format_time(facts.time_limit_s), step_limit=facts.step_limit,
                   home=facts.home, data=facts.data) for item in notes["items"]]
-    return f"{task_text.strip()}\n\n{notes['title']}:\n" + "\n".join(f"- {item}" for item in items)
+    body = f"{task_text.strip()}\n\n{notes['title']}:\n" + "\n".join(f"- {item}" for item in items)
+    return body + schema_section(facts)
+
+
+def schema_section(facts: PromptFacts) -> str:
+    """aids.data_schema: appended to the research problem ("" when off or the layout is not tabular)."""
+    if not facts.schema:
+        return ""
+    aids = templates()["aids"]
+    metric = fill(aids["metric"], metric=facts.metric_name) if facts.metric_name else ""
+    return f"\n\n{aids['schema_title']}:\n{fill(aids['schema'], metric=metric).strip()}\n{facts.schema}"
+
+
+def example_section(facts: PromptFacts) -> str:
+    """aids.worked_example, as the first prompt and the edit model's prompt for a new script show it."""
+    if not facts.example:
+        return ""
+    return f"{templates()['aids']['example'].strip()}\n```python\n{facts.example.rstrip()}\n```\n"
+
+
+def new_script_help(facts: PromptFacts) -> str:
+    """What the edit model reads before the instruction when it writes a script from nothing (the
+    aids); "" when both are off."""
+    parts = [schema_section(facts).strip(), example_section(facts)]
+    return "\n\n".join(p for p in parts if p)
 
 
 def research_prompt(facts: PromptFacts) -> str:
@@ -114,11 +141,15 @@ def render_entries(entries: dict[str, str]) -> str:
     return "\n".join(f"{name}: {entries.get(name, '').strip()}" for name in ENTRY_NAMES)
 
 
-def with_history(base: str, steps: Sequence[ShownStep], first_shown: int, observation_steps: int) -> str:
+def with_history(base: str, steps: Sequence[ShownStep], first_shown: int, observation_steps: int,
+                 example: str = "") -> str:
     """`base` followed by the shown steps; `first_shown` is the index of the first of them in the run.
-    Steps older than the last `observation_steps` show <Done> instead of their observation."""
+    Steps older than the last `observation_steps` show <Done> instead of their observation. `example`
+    (aids.worked_example) is shown only in the first prompt, before any step, once."""
     t = templates()
     parts = [base]
+    if first_shown == 0 and not steps and example:
+        parts.append(f"\n{example}")
     if first_shown == 0:
         parts.append(f"\n{t['begin']}\n")
     for i, step in enumerate(steps):

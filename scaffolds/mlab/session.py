@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox import truncate_middle
 from sandbox.errors import SandboxClosed, SandboxError
+from scaffolds.core import aids
 from scaffolds.core.agent import (
     AgentStop,
     stop_for,
@@ -102,19 +103,26 @@ class Session:
         self.writer = trajectory.Writer(trajectory.trajectory_path(self.rd), loaded.valid_bytes)
         self.facts = self._facts()
         self.base_prompt = prompts.research_prompt(self.facts)
-        self.bench = Workbench(sandbox, config, self._call, self.remaining, self.facts.problem)
+        self.bench = Workbench(sandbox, config, self._call, self.remaining, self.facts.problem,
+                               new_script_help=prompts.new_script_help(self.facts))
         self.meter = StepMeter()
         self.session = 0  # this session's number, set when it starts
         self.validation: dict[str, Any] | None = None  # set by finish()
         self.submission: Path | None = None
 
     def _facts(self) -> prompts.PromptFacts:
-        paths, fixes = self.sandbox.paths, self.cfg.fixes
+        paths, fixes, aid = self.sandbox.paths, self.cfg.fixes, self.cfg.aids
+        submission = f"{paths.submission}/submission.csv"
+        host = getattr(self.sandbox, "host_paths", None)  # the public data on this host (not in the protocol)
+        schema = aids.data_schema(Path(host.data), paths.data, submission, self.task.metric_name) \
+            if aid.data_schema and host is not None else ""
         facts = prompts.PromptFacts(
-            problem="", home=paths.home, data=paths.data, submission=f"{paths.submission}/submission.csv",
+            problem="", home=paths.home, data=paths.data, submission=submission,
             time_limit_s=self.time_limit, step_limit=self.max_steps,
             execute_timeout_s=self.cfg.actions.execute_timeout_s if fixes.bounded_execute else None,
-            gate_final_answer=fixes.gate_final_answer, inspect_max_lines=self.cfg.actions.inspect_max_lines)
+            gate_final_answer=fixes.gate_final_answer, inspect_max_lines=self.cfg.actions.inspect_max_lines,
+            schema=schema, metric_name=self.task.metric_name,
+            example=aids.worked_example(paths.data, submission) if aid.worked_example else "")
         return replace(facts, problem=prompts.problem_text(self.task.prompt_text(), facts))
 
     # ---- the loop -------------------------------------------------------------------------------
@@ -183,6 +191,8 @@ class Session:
         self._emit(n, "acting", reply.action, "")
         outcome, final, parsed = self._carry_out(reply, n)
         observation, summarized = self._shorten(reply, outcome.observation)
+        if outcome.focus:  # aids.error_focus: after shortening, so no summary or cut can lose it
+            observation = f"{prompts.templates()['aids']['focus']}\n{outcome.focus}\n\n{observation}"
         observation += "\n\n" + prompts.limits_suffix(self.remaining(), self.max_steps - n - 1)
         files = self._keep_files(n, outcome)
         step_s = time.monotonic() - t0
@@ -220,7 +230,7 @@ class Session:
     def _prompt(self, shown: int) -> str:
         steps = self.history[-shown:] if shown > 0 else []
         return prompts.with_history(self.base_prompt, steps, len(self.history) - len(steps),
-                                    self.cfg.context.observation_steps)
+                                    self.cfg.context.observation_steps, prompts.example_section(self.facts))
 
     def _fitting_prompt(self, shown: int) -> tuple[str, int]:
         """The prompt with the last `shown` steps, or fewer (fixes.fit_context) if it would not leave

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from sandbox import SandboxClosed, SandboxError, WallTimeExceeded
+from scaffolds.core import aids
 from scaffolds.core.agent import (AgentOptions, AgentResult, AgentStop, LimitsExceeded, Submitted,
                                   TimeExceeded, stop_for)
 from scaffolds.core.llm import LLM, ContextWindowExceeded, Message
@@ -116,7 +117,7 @@ class _Session:
         self.max_steps = task.limits.max_steps or self.cfg.max_steps
         self.time_limit = task.limits.wall_time_s or self.cfg.time_limit_s
         actions = replace(self.cfg.actions, bash_timeout_s=task.limits.action_timeout_s or self.cfg.actions.bash_timeout_s)
-        self.runtime = Runtime(sandbox, actions, run_dir)
+        self.runtime = Runtime(sandbox, actions, run_dir, error_focus=self.cfg.aids.error_focus)
         self.traj = Trajectory(run_dir / FILE_NAME)
         fixes = self.cfg.fixes
         self.stuck = StuckDetector(fixes.stuck_detector, fixes.stuck_repeats)
@@ -377,7 +378,22 @@ class _Session:
             max_steps=self.max_steps, data_dir=paths.data, submission_path=self._submission_inside(),
             validate_url=getattr(self.sandbox, "validation_url", "http://localhost:5000/validate"),
             code_dir=paths.code)
-        return prompts.text("task", task_text=self.task.prompt_text(), additions=additions)
+        return prompts.text("task", task_text=self.task.prompt_text(), additions=additions, aids=self._aids_text())
+
+    def _aids_text(self) -> str:
+        """aids.data_schema and aids.worked_example, for the end of the task message ("" when off)."""
+        paths, aid, text = self.sandbox.paths, self.cfg.aids, ""
+        submission = self._submission_inside()
+        host = getattr(self.sandbox, "host_paths", None)  # the public data on this host (not in the protocol)
+        schema = aids.data_schema(Path(host.data), paths.data, submission, self.task.metric_name) \
+            if aid.data_schema and host is not None else ""
+        if schema:
+            metric = prompts.text("aids_metric", metric=self.task.metric_name) if self.task.metric_name else ""
+            text += prompts.text("aids_schema", metric=metric, schema=schema)
+        if aid.worked_example:
+            text += prompts.text("aids_example", code_dir=paths.code,
+                                 example=aids.worked_example(paths.data, submission).rstrip())
+        return text
 
     def _resume(self, records: list[dict[str, Any]]) -> None:
         state = rebuild(records)

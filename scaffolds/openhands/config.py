@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from scaffolds.core import config as core_config
-from scaffolds.core.config import ConfigError, build, merge, merge_limits, parse_override
+from scaffolds.core.config import ConfigError, build, expand_switches, merge, merge_limits, parse_override
 from scaffolds.core.task import TaskLimits
 
 PRESET_DIR = Path(__file__).parent / "presets"
@@ -56,6 +56,16 @@ class FixConfig:
 
 
 @dataclass(frozen=True)
+class AidsConfig:
+    """Help for a small model (scaffolds/core/aids.py): what it is shown, never what it writes. Off here
+    and in the mlebench presets, on in `default`; `aids: true|false` sets them all."""
+
+    data_schema: bool = False  # the columns by kind, the submission header and the metric, in the task message
+    worked_example: bool = False  # a complete script for a made-up dataset, in the task message
+    error_focus: bool = False  # a bash or cell observation with a traceback leads with the failing line
+
+
+@dataclass(frozen=True)
 class CondenserConfig:
     trigger_fraction: float = 0.75  # condense when the prompt passes this share of the window
     max_input_tokens: int | None = None  # the window to plan for; None: the model's own
@@ -76,6 +86,7 @@ class CodeActConfig:
     actions: ActionConfig = field(default_factory=ActionConfig)
     fixes: FixConfig = field(default_factory=FixConfig)
     condenser: CondenserConfig = field(default_factory=CondenserConfig)
+    aids: AidsConfig = field(default_factory=AidsConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -112,10 +123,11 @@ def preset_names() -> list[str]:
 def load_config(preset: str | None = None, overrides: list[str] | tuple[str, ...] = (),
                 models: dict[str, str] | None = None) -> CodeActConfig:
     """Preset (default: `default`), then `key.sub=value` overrides, then the models named by role
-    ("main" and "condenser")."""
-    data = core_config.read_preset(PRESET_DIR, preset or "default")
+    ("main" and "condenser"). `aids: true|false` stands for every aid."""
+    switches = {"aids": AidsConfig}
+    data = expand_switches(core_config.read_preset(PRESET_DIR, preset or "default"), switches)
     for text in overrides:
-        data = merge(data, parse_override(text))
+        data = merge(data, expand_switches(parse_override(text), switches))
     fixes = data.get("fixes") or {}
     if fixes.get("stuck_detector") is False:  # YAML reads a bare `off` as false
         data = merge(data, {"fixes": {"stuck_detector": "off"}})

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from sandbox import truncate_middle
 from sandbox.errors import SandboxError
+from scaffolds.core import aids
+from scaffolds.openhands import prompts
 from scaffolds.openhands.editor import Editor, EditorError
 
 if TYPE_CHECKING:
@@ -86,8 +88,9 @@ class Observation:
 class Runtime:
     """The sandbox side of the loop: `execute_bash`, `execute_ipython_cell`, `str_replace_editor`."""
 
-    def __init__(self, sandbox: Sandbox, config: ActionConfig, run_dir: Path) -> None:
+    def __init__(self, sandbox: Sandbox, config: ActionConfig, run_dir: Path, *, error_focus: bool = False) -> None:
         self.sandbox, self.cfg = sandbox, config
+        self.error_focus = error_focus  # aids.error_focus: a traceback's failing line leads the observation
         self.images_dir = run_dir / "images"
         self.editor = Editor(sandbox, config.view_max_chars, config.editor_max_file_mb)
         self._kernel_ready = False
@@ -118,7 +121,20 @@ class Runtime:
         if result.killed_reason and not result.timed_out:
             text += f"\n[Stopped by the sandbox: {result.killed_reason}]"
         text += f"\n[Current working directory: {self.sandbox.shell.cwd}]"
-        return Observation(text.lstrip("\n"), result.exit_code, result.timed_out, exec_s=result.duration_s)
+        text = self._script_focus(result.output) + text.lstrip("\n")
+        return Observation(text, result.exit_code, result.timed_out, exec_s=result.duration_s)
+
+    def _script_focus(self, output: str) -> str:
+        """aids.error_focus for a command: where the agent's own script (a file in the workspace) failed."""
+        script = aids.failing_script(output, self.sandbox.paths.home) if self.error_focus else None
+        if script is None:
+            return ""
+        try:  # the sandbox reads it, never following a link the agent planted
+            code = self.sandbox.read_file(script)
+        except SandboxError:
+            return ""
+        focus = aids.error_focus(code, output, script)
+        return prompts.text("aids_focus", focus=focus) if focus else ""
 
     def _timeout(self, requested: Any, default: float, cap_s: float | None) -> float:
         if requested is None or requested == "":
@@ -173,6 +189,9 @@ class Runtime:
         if cell.error is not None:
             parts.append(ANSI.sub("", "\n".join(cell.error.traceback)) or f"{cell.error.ename}: {cell.error.evalue}")
         text = self._cut("\n".join(p.rstrip("\n") for p in parts if p.strip()))
+        if self.error_focus and cell.error is not None:
+            focus = aids.error_focus(code, ANSI.sub("", "\n".join(cell.error.traceback)), aids.CELL)
+            text = prompts.text("aids_focus", focus=focus) + text if focus else text
         images = self._save_images(cell, step)
         if images:
             text += "\n" + self._describe(images, cell)

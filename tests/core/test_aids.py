@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scaffolds.core.aids import data_schema, error_focus, find_tables, metric_advice, worked_example
+from scaffolds.core.aids import (CELL, data_schema, error_focus, failing_script, find_tables, metric_advice,
+                                 worked_example)
 
 
 @pytest.fixture
@@ -103,3 +104,27 @@ def test_error_focus_names_the_failing_line_of_the_script_and_the_exception() ->
     assert "line 3: `model.fit(df)`" in focus
     assert "ValueError: could not convert string to float: 'male'" in focus
     assert error_focus(code, "all fine\n", "node_0001_ab.py") == ""
+
+
+def test_error_focus_reads_a_jupyter_cells_frames() -> None:
+    cell = "import pandas as pd\ndf = pd.DataFrame({'a': [1]})\ndf['b'].mean()\n"
+    output = ("---------------------------------------------------------------------------\n"
+              "KeyError                                  Traceback (most recent call last)\n"
+              "File /usr/lib/python3/site-packages/pandas/core/indexes/base.py:3805, in Index.get_loc(self, key)\n"
+              "Cell In[4], line 3\n      1 import pandas as pd\n----> 3 df['b'].mean()\n"
+              "File /usr/lib/python3/site-packages/pandas/core/frame.py:4102, in DataFrame.__getitem__(self, key)\n"
+              "KeyError: 'b'\n")
+    focus = error_focus(cell, output, CELL)
+    assert "line 3: `df['b'].mean()`" in focus and focus.endswith("with KeyError: 'b'")
+
+
+def test_failing_script_is_the_last_frame_in_the_workspace() -> None:
+    output = ("$ python code/train.py\nTraceback (most recent call last):\n"
+              '  File "/home/code/train.py", line 9, in <module>\n'
+              '  File "/home/code/features.py", line 4, in build\n'
+              '  File "/opt/venv/lib/python3.11/site-packages/pandas/frame.py", line 80, in __getitem__\n'
+              "KeyError: 'Age'\n")
+    assert failing_script(output, "/home") == "/home/code/features.py"
+    assert failing_script(output, "/workspace/") is None
+    assert failing_script("no traceback here", "/home") is None
+    assert failing_script(output.replace("/home/code/features.py", "/home/../etc/x.py"), "/home") == "/home/code/train.py"

@@ -52,3 +52,28 @@ def test_user_limits_win_only_where_the_user_set_them():
     preset = TaskLimits(wall_time_s=86400, max_steps=2000, action_timeout_s=3600)
     merged = merge_limits(preset, TaskLimits(max_steps=7, max_cost_usd=2.0))
     assert merged == TaskLimits(wall_time_s=86400, max_steps=7, max_cost_usd=2.0, action_timeout_s=3600)
+
+
+@dataclass(frozen=True)
+class Switches:
+    one: bool = False
+    two: bool = False
+
+
+@dataclass(frozen=True)
+class WithSwitches:
+    steps: int = 1
+    aids: Switches = field(default_factory=Switches)
+
+
+def test_a_boolean_section_sets_every_switch_in_any_layer(tmp_path):
+    presets = _presets(tmp_path, on="aids: true\n", some="aids: {two: true}\n")
+    switches = {"aids": Switches}
+    assert load(WithSwitches, presets, "on", switches=switches).aids == Switches(True, True)
+    # a single switch over a preset that set them all, and all off over single ones
+    assert load(WithSwitches, presets, "on", overrides=[parse_override("aids.one=false")],
+                switches=switches).aids == Switches(False, True)
+    assert load(WithSwitches, presets, "some", overrides=[parse_override("aids=false")],
+                switches=switches).aids == Switches(False, False)
+    with pytest.raises(ConfigError, match="aids"):
+        load(WithSwitches, presets, "on")  # without `switches`, a bool is not a section

@@ -231,3 +231,32 @@ def test_copy_undo_and_the_plan_shown_without_update_marks(run_mlab):
     assert len([n for n in listed.splitlines() if n.startswith("a.py_")]) == 1  # the used backup is gone
     assert "**started**" in run.steps[0]["entries"]["Research Plan and Status"]  # kept as written
     assert "1. write a.py started" in run.main_prompts()[1] and "**started**" not in run.main_prompts()[1]
+
+
+CRASH = 'import pandas as pd\n\ntrain = pd.read_csv("data/train.csv")\nprint(train["Age_missing"].mean())\n'
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_small_model_aids_are_shown_when_on_and_absent_when_off(run_mlab, on):
+    """The default preset's aids: the data schema and the metric in the research problem, the worked
+    example in the first prompt only and for the edit model writing a new script, and a failed script's
+    observation led by its failing line. `aids=false` gives MLAB's own prompts."""
+    model = Model(main=[say("List Files", {"dir_path": "."}), edit(),
+                        say("Execute Script", {"script_name": "train.py"})], max_steps=3, edits=[fenced(CRASH)])
+    run = run_mlab(model, steps=3, overrides=[f"aids={str(on).lower()}"])
+    first, second, third = run.main_prompts()
+    problem = first.split("Research Problem:")[1]
+    assert ("The data files, as read by the harness" in problem) is on
+    assert ("header exactly `PassengerId,Survived`" in problem) is on
+    assert ("scored with the metric `accuracy`" in problem) is on
+    assert ("solves a different, made-up task" in first) is on and "made-up task" not in second + third
+    edit_prompt = next(r["messages"][0]["content"] for r in run.requests
+                       if str(r["messages"][0]["content"]).startswith("Here is a Python script"))
+    assert ("Facts that help" in edit_prompt) is on and ("customer_id" in edit_prompt) is on
+    assert ("header exactly `PassengerId,Survived`" in edit_prompt) is on
+    executed = run.steps[2]["observation"]
+    assert "KeyError" in executed and ("Fix this first" in executed) is on
+    if on:
+        assert executed.startswith("The script failed. Fix this first:\n"
+                                   "The script stopped at line 4: `print(train[\"Age_missing\"].mean())`\n"
+                                   "with KeyError: 'Age_missing'")

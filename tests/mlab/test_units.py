@@ -224,3 +224,13 @@ def test_every_action_in_the_prompts_has_a_handler_with_the_same_arguments():
     assert names == set(bench.handlers) | {"Final Answer"} and set(bench.names) == names
     for name, handler in bench.handlers.items():
         assert tuple(inspect.signature(handler).parameters) == prompts.arg_names(name), name
+
+
+def test_aids_are_on_in_the_default_preset_only_and_switch_singly_or_together():
+    from scaffolds.mlab.config import AidsConfig
+
+    assert load_config("default").aids == AidsConfig(True, True, True)
+    assert load_config("mlebench").aids == load_config("mlebench-original").aids == AidsConfig()
+    assert load_config("default", overrides=[parse_override("aids=false")]).aids == AidsConfig()
+    assert load_config("default", overrides=[parse_override("aids.worked_example=false")]).aids == \
+        AidsConfig(True, False, True)

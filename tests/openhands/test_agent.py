@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from scaffolds.core.llm.testing import Reply
 
 from .conftest import grade, task_for
@@ -98,3 +100,30 @@ def test_config_and_trajectory_are_json_clean(titanic, titanic_sandbox, tmp_path
     assert turn["observation"]["text"].startswith("[Thought recorded.]")
     assert end["reason"] == "limits_exceeded" and end["submission"]["exists"] is False
     json.dumps(header["config"])
+
+
+CRASH = 'import pandas as pd\n\ntrain = pd.read_csv("{data}/train.csv")\nprint(train["Age_missing"].mean())\n'
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_small_model_aids_are_shown_when_on_and_absent_when_off(titanic, titanic_sandbox, tmp_path, on):
+    """The default preset's aids: the data schema, the metric and the worked example in the task message,
+    and a traceback's failing line (of a script in the workspace, or of a cell) leading its observation.
+    `aids=false` gives CodeAct's own messages."""
+    sb = titanic_sandbox
+    script = f"{sb.paths.code}/train.py"
+    replies = [editor("create", script, file_text=CRASH.format(data=sb.paths.data)),
+               bash(f"cd {sb.paths.code} && python train.py"),
+               ipython("import pandas as pd\nframe = pd.DataFrame({'a': [1]})\nframe['b'].sum()")]
+    run_dir = tmp_path / "run"
+    _, requests = run_agent(sb, task_for(titanic, sb, steps=3), run_dir, replies, overrides=[f"aids={str(on).lower()}"])
+    task_message = requests[0]["messages"][1]["content"]
+    assert ("The data files, as the harness read them" in task_message) is on
+    assert ("header exactly `PassengerId,Survived`" in task_message) is on
+    assert ("scored with the metric `accuracy`" in task_message) is on
+    assert ("solves a different, made-up task" in task_message) is on and ("customer_id" in task_message) is on
+    _, ran, cell = (t["observation"]["text"] for t in turns(run_dir))
+    assert "KeyError" in ran and "KeyError" in cell
+    assert ran.startswith("Fix this first:\nThe script stopped at line 4: `print(train[\"Age_missing\"].mean())`\n"
+                          "with KeyError: 'Age_missing'\n\n") is on
+    assert cell.startswith("Fix this first:\nThe script stopped at line 3: `frame['b'].sum()`\nwith KeyError: 'b'") is on

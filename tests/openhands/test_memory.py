@@ -69,8 +69,9 @@ def test_older_turns_are_condensed_before_the_context_fills(titanic, titanic_san
 def test_a_context_window_error_triggers_condensation(titanic, titanic_sandbox, tmp_path):
     sb = titanic_sandbox
     run_dir = tmp_path / "run"
+    # without the aids' longer task message, the threshold does not fire first: only the error condenses
     result, _ = run_agent(sb, task_for(titanic, sb, steps=4), run_dir, rule=condensing_rule(blocks(4), fail_at=3),
-                          overrides=["condenser.keep_last=1"])
+                          overrides=["condenser.keep_last=1", "aids=false"])
     assert result.reason == "limits_exceeded" and result.steps == 4
     (condensation,) = [r for r in trajectory(run_dir) if r["type"] == "condensation"]
     assert condensation["trigger"] == "context_error" and condensation["step"] == 3

@@ -179,3 +179,13 @@ def test_the_first_tag_block_written_is_the_action_not_a_later_finish():
     action, kept = parse_tags("Look first.\n<execute_bash>\nls /home/data\n</execute_bash>\nDone.\n<finish></finish>")
     assert action.tool == "execute_bash" and action.args == {"command": "ls /home/data"}
     assert kept.endswith("</execute_bash>") and "<finish>" not in kept
+
+
+def test_aids_are_on_in_the_default_preset_only_and_switch_singly_or_together():
+    from scaffolds.openhands.config import AidsConfig
+
+    assert load_config("default").aids == AidsConfig(True, True, True)
+    assert load_config("mlebench").aids == load_config("mlebench-original").aids == AidsConfig()
+    assert load_config("default", ["aids=false"]).aids == AidsConfig()
+    assert load_config("default", ["aids.error_focus=false"]).aids == AidsConfig(True, True, False)
+    assert load_config("mlebench", ["aids=true"]).aids == AidsConfig(True, True, True)
