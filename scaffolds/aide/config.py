@@ -130,13 +130,11 @@ class AideConfig:
         return self
 
 
+SWITCHES = {"deviations": Deviations, "aids": Aids}  # sections where `true|false` sets every switch
+
+
 def expand_switches(data: dict[str, Any]) -> dict[str, Any]:
-    """`deviations: true|false` and `aids: true|false` (one setting) stand for every switch of that
-    section set to that value."""
-    for section, switches in (("deviations", Deviations), ("aids", Aids)):
-        if isinstance(data.get(section), bool):
-            data = {**data, section: {f.name: data[section] for f in fields(switches)}}
-    return data
+    return core_config.expand_switches(data, SWITCHES)
 
 
 def build_config(data: dict[str, Any]) -> AideConfig:
