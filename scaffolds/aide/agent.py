@@ -294,10 +294,11 @@ class _Session:
         timeout = max(0.0, min(self.cfg.exec.timeout_s, self.remaining()))
         packages = self._packages() if self.dev.probe_packages else list(prompts.templates()["aide_packages"])
         checked = self.dev.check_metric and self.journal.direction_source == "task" and self.task.metric_name
+        submission = f"{paths.submission}/submission.csv"
         return prompts.PromptContext(
             task_text=self.task.prompt_text(),
             data_dir=str(paths.data),
-            submission_path=f"{paths.submission}/submission.csv",
+            submission_path=submission,
             working_dir=str(paths.working),
             timeout=prompts.humanize_seconds(timeout),
             time_remaining=prompts.humanize_seconds(self.remaining()),
@@ -309,8 +310,9 @@ class _Session:
             metric_name=self.task.metric_name if checked else "",
             lower_is_better=(not self.journal.maximize) if checked else None,
             schema=self._schema(),
-            example=aids.worked_example(str(paths.data), f"{paths.submission}/submission.csv")
-            if self.cfg.aids.worked_example else "",
+            example=aids.worked_example(str(paths.data), submission) if self.cfg.aids.worked_example else "",
+            example_schema=aids.example_schema(str(paths.data), submission)
+            if self.cfg.aids.worked_example and self.cfg.aids.data_schema else "",
         )
 
     def _schema(self) -> str:

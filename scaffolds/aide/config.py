@@ -3,7 +3,7 @@ merged by scaffolds.core.config and checked field by field against these datacla
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,7 @@ class Aids:
     them all at once."""
 
     data_schema: bool = False  # id, target, numeric/categorical/text columns, submission header; replaces the preview
-    worked_example: bool = False  # a complete script for a made-up dataset in draft and debug prompts
+    worked_example: bool = False  # a made-up dataset's schema and the script written from it, in drafts
     error_focus: bool = False  # debug prompts lead with the failing line and the exception
     json_review: bool = False  # the review reply is constrained to its JSON schema (llama.cpp grammar)
 

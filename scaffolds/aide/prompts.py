@@ -50,7 +50,8 @@ class PromptContext:
     metric_name: str = ""  # the competition's metric, for the review's metric check ("" = no check)
     lower_is_better: bool | None = None
     schema: str = ""  # aids.data_schema: the columns and the submission format, read from the files
-    example: str = ""  # aids.worked_example: a complete script for a made-up dataset
+    example: str = ""  # aids.worked_example: a complete script for a made-up dataset...
+    example_schema: str = ""  # ...and that dataset's schema, in the words of `schema`
 
 
 @dataclass(frozen=True)
@@ -166,9 +167,12 @@ def _prompt(op: str, ctx: PromptContext, body: dict[str, Any]) -> Prompt:
 
 
 def _example(ctx: PromptContext) -> str:
+    """The worked example as a pair: the made-up task's schema, then the script written from it."""
     if not ctx.example:
         return ""
-    return f"{templates()['aids']['example'].strip()}\n\n```python\n{ctx.example.rstrip()}\n```"
+    t = templates()["aids"]
+    schema = f"{t['example_schema']}\n\n{ctx.example_schema}\n\n" if ctx.example_schema else ""
+    return f"{t['example'].strip()}\n\n{schema}{t['example_script']}\n\n```python\n{ctx.example.rstrip()}\n```"
 
 
 def _schema(ctx: PromptContext) -> str:
@@ -218,11 +222,11 @@ def debug_prompt(ctx: PromptContext, parts: PromptParts, parent_code: str, paren
         "Previous (buggy) implementation": f"```python\n{parent_code}\n```",
         "Execution output": f"```\n{parent_output}\n```",
         "Diagnosis": diagnosis,
-        "The error": f"{templates()['aids']['focus'].strip()}\n{focus}" if focus else "",
         "Instructions": _instructions("debug", ctx),
-        "Example solution for another task": _example(ctx),
         "Data overview": parts.preview,
-        "Data schema": _schema(ctx),
+        "Data schema": _schema(replace(ctx, example="")),
+        # last, so a small model reads it right before it writes (aids.error_focus)
+        "The error to fix": f"{templates()['aids']['focus'].strip()}\n{focus}" if focus else "",
     })
 
 

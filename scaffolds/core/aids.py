@@ -115,6 +115,20 @@ def metric_advice(metric_name: str) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What a schema names besides the training rows: files, sizes, the submission's format."""
+
+    train_file: str
+    test_file: str
+    test_rows: int
+    id_column: str
+    targets: list[str]
+    header: str  # the sample submission's header line, as written
+    example_row: str  # its first data line, as written (7, not 7.0)
+    test_columns: list[str]
+
+
 def data_schema(root: Path, data_dir: str, submission_path: str, metric_name: str = "") -> str:
     """A precise description of a train/test/sample-submission task's columns ("" for other layouts).
 
@@ -124,21 +138,28 @@ def data_schema(root: Path, data_dir: str, submission_path: str, metric_name: st
     if tables is None:
         return ""
     train = pd.read_csv(tables.train, nrows=MAX_ROWS, low_memory=False)
-    test_rows = sum(1 for _ in tables.test.open("rb")) - 1
-    with tables.sample.open(encoding="utf-8", errors="replace") as handle:  # the text as written: 7, not 7.0
-        header, example = handle.readline().strip(), handle.readline().strip()
-    features = [c for c in train.columns if c != tables.id_column and c not in tables.targets
-                and c in _header(tables.test)]
+    with tables.sample.open(encoding="utf-8", errors="replace") as handle:
+        header, example_row = handle.readline().strip(), handle.readline().strip()
+    layout = Layout(tables.train.name, tables.test.name, sum(1 for _ in tables.test.open("rb")) - 1,
+                    tables.id_column, tables.targets, header, example_row, _header(tables.test))
+    return describe(train, layout, data_dir, submission_path, metric_name)
+
+
+def describe(train: pd.DataFrame, layout: Layout, data_dir: str, submission_path: str, metric_name: str) -> str:
+    """The schema text for a training frame and its layout (shared by real tasks and the worked example,
+    so the example's schema reads exactly like the task's)."""
+    features = [c for c in train.columns if c != layout.id_column and c not in layout.targets
+                and c in layout.test_columns]
     kinds = _kinds(train, features)
     missing = {c: f"{int(n)} missing" for c, n in train[features].isna().sum().items() if n}
     levels = {c: f"{train[c].nunique()} values" + (f", {missing[c]}" if c in missing else "")
               for c in kinds["categorical"]}
     lines = [
-        f"- Training table: `{data_dir}/{tables.train.name}` ({len(train)} rows). Rows to predict: "
-        f"`{data_dir}/{tables.test.name}` ({test_rows} rows). Read them with `pandas.read_csv`.",
-        f"- Id column: `{tables.id_column}` (an identifier, not a feature).",
+        f"- Training table: `{data_dir}/{layout.train_file}` ({len(train)} rows). Rows to predict: "
+        f"`{data_dir}/{layout.test_file}` ({layout.test_rows} rows). Read them with `pandas.read_csv`.",
+        f"- Id column: `{layout.id_column}` (an identifier, not a feature).",
     ]
-    for target in tables.targets:
+    for target in layout.targets:
         lines.append(f"- Target column: `{target}` ({_target_kind(train[target])}).")
     if kinds["numeric"]:
         lines.append(f"- Numeric feature columns: {_names(kinds['numeric'], missing)}.")
@@ -151,9 +172,9 @@ def data_schema(root: Path, data_dir: str, submission_path: str, metric_name: st
     if missing:
         lines.append("- Missing values: the columns marked 'missing' have empty cells; impute them inside "
                      "the model pipeline (SimpleImputer).")
-    lines.append(f"- Submission: write `{submission_path}` with the header exactly `{header}` and one row per "
-                 f"row of {tables.test.name}, ids taken from its `{tables.id_column}` column, for example "
-                 f"`{example}`; save it with `to_csv(path, index=False)`.")
+    lines.append(f"- Submission: write `{submission_path}` with the header exactly `{layout.header}` and one row "
+                 f"per row of {layout.test_file}, ids taken from its `{layout.id_column}` column, for example "
+                 f"`{layout.example_row}`; save it with `to_csv(path, index=False)`.")
     advice = metric_advice(metric_name)
     if advice:
         lines.append(f"- Metric `{metric_name}`: {advice}.")
@@ -173,23 +194,16 @@ def _target_kind(column: pd.Series) -> str:
 
 _EXAMPLE = '''\
 # Made-up task: predict `churned` (0 or 1) for each customer in test.csv; metric: accuracy.
-import numpy as np
-import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
-from sklearn.impute import SimpleImputer
-from sklearn.metrics import accuracy_score, mean_squared_error, roc_auc_score
-from sklearn.model_selection import train_test_split
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder
 
 # ---- the facts of this task: the only lines to change for another task are marked "<- task" ----
+from sklearn.ensemble import HistGradientBoostingClassifier as Model  # <- task: ...Regressor for a numeric target
+from sklearn.metrics import accuracy_score            # <- task: the task's metric function
+
 DATA_DIR = "{data_dir}"
 SUBMISSION_PATH = "{submission_path}"
 ID, TARGET = "customer_id", "churned"                 # <- task: id and target columns
 NUMERIC = ["age", "monthly_fee", "months_active"]     # <- task: numeric feature columns
 CATEGORICAL = ["plan", "region"]                      # <- task: string feature columns (free text left out)
-Model = HistGradientBoostingClassifier                # <- task: ...Regressor for a numeric target
 
 
 def metric(y_true, model, X):                         # <- task: the task's metric
@@ -201,6 +215,14 @@ def predict(model, X):                                # <- task: what the submis
 
 
 # ---- the solution: the same for every tabular task ----
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
+
 train = pd.read_csv(f"{{DATA_DIR}}/train.csv")
 test = pd.read_csv(f"{{DATA_DIR}}/test.csv")
 X, y = train[NUMERIC + CATEGORICAL], train[TARGET]
@@ -222,6 +244,25 @@ submission = pd.DataFrame({{ID: test[ID], TARGET: predict(model, X_test)}})
 submission.to_csv(SUBMISSION_PATH, index=False)
 print("Saved", len(submission), "rows to", SUBMISSION_PATH)
 '''
+
+
+def example_schema(data_dir: str, submission_path: str) -> str:
+    """The made-up task's data schema, written the way `data_schema` describes a real task."""
+    rows = 400
+    train = pd.DataFrame({
+        "customer_id": [f"c{i:04d}" for i in range(rows)],
+        "age": [18 + i % 60 for i in range(rows)],
+        "monthly_fee": [9.5 + (i * 7) % 90 for i in range(rows)],
+        "months_active": [None if i % 9 == 0 else i % 48 for i in range(rows)],
+        "plan": [("basic", "pro", "family")[i % 3] for i in range(rows)],
+        "region": [None if i % 25 == 0 else ("north", "south", "east", "west")[i % 4] for i in range(rows)],
+        "notes": [f"called support about invoice {i} and asked for a discount" for i in range(rows)],
+        "churned": [int(i % 5 == 0) for i in range(rows)],
+    })
+    columns = [c for c in train.columns if c != "churned"]
+    layout = Layout("train.csv", "test.csv", 100, "customer_id", ["churned"], "customer_id,churned", "c0400,0",
+                    columns)
+    return describe(train, layout, data_dir, submission_path, "accuracy")
 
 
 def worked_example(data_dir: str, submission_path: str) -> str:
@@ -260,7 +301,40 @@ def error_focus(code: str, output: str, script_name: str) -> str:
             parts.append(f"The script stopped at line {number}: `{lines[number - 1].strip()}`")
     if exception:
         parts.append(f"with {exception[:500]}")
+        hint = exception_hint(exception)
+        if hint:
+            parts.append(f"Usual cause: {hint}")
     return "\n".join(parts)
+
+
+# What an exception usually means in a data-science script, by its type (and message). Generic Python
+# knowledge: nothing here names a competition, a column or a fix for a particular task.
+_HINTS: tuple[tuple[str, str, str], ...] = (
+    ("NameError", "", "a name is used that the script never imports or defines. Add the missing import at the top "
+                      "(e.g. `import pandas as pd`, `import numpy as np`, or the `from sklearn... import ...` line "
+                      "for that class), or define the variable before this line."),
+    ("ModuleNotFoundError", "", "that package is not installed here: use one of the installed packages instead."),
+    ("ImportError", "", "that name does not exist in that package (or it is not installed): import it from the "
+                        "right module, or use another one."),
+    ("KeyError", "", "a column or key that does not exist. Use the exact column names of the data schema, and "
+                     "remember the test table has no target column."),
+    ("ValueError", "could not convert string", "a string column reached a model or an imputer for numbers: put it in "
+                                               "the categorical (one-hot encoded) columns or leave it out."),
+    ("ValueError", "Input X contains NaN", "missing values reached the model: impute every feature column first."),
+    ("ValueError", "", "an argument has the wrong value, shape or type: read the message and the line."),
+    ("TypeError", "", "an object of the wrong type is used on this line (e.g. a NumPy array where a DataFrame is "
+                      "expected): keep the data in the shape the next call expects."),
+    ("AttributeError", "", "the object has no such attribute or method: check what this object is."),
+    ("FileNotFoundError", "", "that path does not exist: use the data and submission paths the task gives."),
+    ("IndentationError", "", "the script's indentation is broken: every block must be indented consistently."),
+    ("SyntaxError", "", "the script is not valid Python at or just before this line."),
+)
+
+
+def exception_hint(exception: str) -> str:
+    """The usual cause of `exception` ("Type: message"), or "" when the type is not a common one."""
+    kind = exception.split(":", 1)[0].strip().rsplit(".", 1)[-1]
+    return next((hint for name, words, hint in _HINTS if kind == name and words in exception), "")
 
 
 def failing_script(output: str, folder: str) -> str | None:

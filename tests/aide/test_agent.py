@@ -218,6 +218,7 @@ def test_small_model_aids_shape_the_prompts_and_switch_off(titanic, open_titanic
     assert ("# Data schema" in draft) is aids and ("header exactly `PassengerId,Survived`" in draft) is aids
     assert ("# Example solution for another task" in draft) is aids
     assert ("# Data overview" in draft) is not aids
-    assert ("Fix this first" in debug) is aids
+    assert ("The previous script failed here" in debug) is aids
     if aids:
-        assert "The script stopped at line" in debug and "KeyError" in debug
+        assert "The script stopped at line" in debug and "KeyError" in debug and "Usual cause: a column" in debug
+        assert debug.rstrip().endswith(debug.split("# The error to fix")[1].rstrip())  # the last section

@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scaffolds.core.aids import (CELL, data_schema, error_focus, failing_script, find_tables, metric_advice,
+from scaffolds.core.aids import (CELL, data_schema, error_focus, example_schema, exception_hint, failing_script,
+                                 find_tables,
+                                 metric_advice,
                                  worked_example)
 
 
@@ -115,7 +117,7 @@ def test_error_focus_reads_a_jupyter_cells_frames() -> None:
               "File /usr/lib/python3/site-packages/pandas/core/frame.py:4102, in DataFrame.__getitem__(self, key)\n"
               "KeyError: 'b'\n")
     focus = error_focus(cell, output, CELL)
-    assert "line 3: `df['b'].mean()`" in focus and focus.endswith("with KeyError: 'b'")
+    assert "line 3: `df['b'].mean()`" in focus and "with KeyError: 'b'\nUsual cause: a column" in focus
 
 
 def test_failing_script_is_the_last_frame_in_the_workspace() -> None:
@@ -128,3 +130,29 @@ def test_failing_script_is_the_last_frame_in_the_workspace() -> None:
     assert failing_script(output, "/workspace/") is None
     assert failing_script("no traceback here", "/home") is None
     assert failing_script(output.replace("/home/code/features.py", "/home/../etc/x.py"), "/home") == "/home/code/train.py"
+
+
+def test_the_example_schema_names_what_the_example_script_uses() -> None:
+    """The worked example is a pair: a made-up schema, and the script written from it. They must agree,
+    or the model learns to ignore the schema."""
+    schema = example_schema("/d", "/s.csv")
+    script = worked_example("/d", "/s.csv")
+    for line in ('NUMERIC = ["age", "monthly_fee", "months_active"]', 'CATEGORICAL = ["plan", "region"]',
+                 'ID, TARGET = "customer_id", "churned"'):
+        assert line in script
+    assert 'Numeric feature columns: ["age", "monthly_fee", "months_active"]' in schema
+    assert 'Categorical feature columns' in schema and '["plan", "region"]' in schema
+    assert '["notes"]' in schema and '"notes"' not in script.split("# ---- the solution")[0].split("CATEGORICAL")[1]
+    assert "header exactly `customer_id,churned`" in schema and "accuracy" in schema
+
+
+@pytest.mark.parametrize(("exception", "words"), [
+    ("NameError: name 'pd' is not defined", "import pandas as pd"),
+    ("ValueError: could not convert string to float: 'male'", "categorical"),
+    ("ValueError: Input X contains NaN.", "impute"),
+    ("KeyError: 'Agee'", "exact column names"),
+    ("pandas.errors.ParserError: bad line", ""),
+])
+def test_exception_hints_follow_the_exception_type_and_message(exception: str, words: str) -> None:
+    hint = exception_hint(exception)
+    assert (words in hint) if words else hint == ""

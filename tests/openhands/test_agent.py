@@ -125,5 +125,5 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(titanic, titanic
     _, ran, cell = (t["observation"]["text"] for t in turns(run_dir))
     assert "KeyError" in ran and "KeyError" in cell
     assert ran.startswith("Fix this first:\nThe script stopped at line 4: `print(train[\"Age_missing\"].mean())`\n"
-                          "with KeyError: 'Age_missing'\n\n") is on
+                          "with KeyError: 'Age_missing'\nUsual cause: a column or key") is on
     assert cell.startswith("Fix this first:\nThe script stopped at line 3: `frame['b'].sum()`\nwith KeyError: 'b'") is on
