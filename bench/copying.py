@@ -8,6 +8,7 @@ next one is touched. A line goes to the log every `every` files so a long prepar
 from __future__ import annotations
 
 import logging
+import zipfile
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -27,6 +28,22 @@ def copy_each(read: Callable[[str], bytes], pairs: Iterable[tuple[str, Path]], w
             logger.info("%s: %d files copied", what, count)
     if count >= every:
         logger.info("%s: %d files copied in all", what, count)
+    return count
+
+
+def zip_each(read: Callable[[str], bytes], pairs: Iterable[tuple[str, str]], dest: Path, what: str,
+             every: int = 5000) -> int:
+    """Write a deflated zip `dest` holding `read(source)` as member `arcname` for each
+    `(source, arcname)` pair, one file in memory at a time; returns how many members were written."""
+    count = 0
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        for source, arcname in pairs:
+            out.writestr(arcname, read(source))
+            count += 1
+            if count % every == 0:
+                logger.info("%s: %d files packed", what, count)
+    if count >= every:
+        logger.info("%s: %d files packed in all", what, count)
     return count
 
 
