@@ -72,7 +72,11 @@ def golden_for(cid: str, mle_bench: Path, work: Path) -> dict:
     prepare_fn(raw=raw, public=public, private=private)
     answers_path = data / config["dataset"]["answers"]
     sample_path = data / config["dataset"]["sample_submission"]
-    answers_text, sample_text = answers_path.read_text(), sample_path.read_text()
+    # where MLE-bench keeps a gold submission (the answers are not in the submission format), the
+    # cases start from it and it is the submission that must win gold
+    gold_name = config["dataset"].get("gold_submission")
+    gold_path = data / gold_name if gold_name else answers_path
+    answers_text, sample_text = gold_path.read_text(), sample_path.read_text()
     extra = getattr(importlib.import_module(f"tests.bench.raw.{cid.replace('-', '_')}"), "CASES", {})
     cases = []
     spec = expand(ours["submission"])
@@ -96,6 +100,7 @@ def golden_for(cid: str, mle_bench: Path, work: Path) -> dict:
         "prepared": tree_digest(data / cid / "prepared"),
         "answers": str(answers_path.relative_to(data / cid / "prepared")),
         "sample": str(sample_path.relative_to(data / cid / "prepared")),
+        **({"gold": str(gold_path.relative_to(data / cid / "prepared"))} if gold_name else {}),
         "cases": cases,
         "leaderboard": board,
     }
