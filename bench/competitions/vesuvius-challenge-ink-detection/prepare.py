@@ -19,7 +19,7 @@ import pandas as pd
 from PIL import Image
 
 from bench.graders import read_frame
-from bench.preparers import RawTree
+from bench.preparers import RawTree, tree_files
 
 log = logging.getLogger(__name__)
 HIDDEN = {"inklabels.png", "inklabels_rle.csv", "ir.png"}
@@ -44,7 +44,7 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
 
 def _copy_tree(tree: RawTree, rel: str, dest: Path, skip: set[str] = frozenset()) -> None:
     """Every file under `rel` (recursively) into `dest`, except the names in `skip`."""
-    for n, path in enumerate(_files(tree, rel), 1):
+    for n, path in enumerate(tree_files(tree, rel), 1):
         name = path.rsplit("/", 1)[-1]
         if name in skip:
             continue
@@ -54,10 +54,3 @@ def _copy_tree(tree: RawTree, rel: str, dest: Path, skip: set[str] = frozenset()
         if n % 20 == 0:
             log.info("copied %d files of train/%s", n, rel)
 
-
-def _files(tree: RawTree, rel: str) -> list[str]:
-    folders, files = tree.children(rel)
-    found = [f"{rel}/{name}" for name in files]
-    for folder in folders:
-        found += _files(tree, f"{rel}/{folder}")
-    return found
