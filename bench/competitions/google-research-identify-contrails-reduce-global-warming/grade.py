@@ -9,7 +9,6 @@ score is NaN, as MLE-bench's (both-empty value NaN).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from bench.errors import InvalidSubmissionError
