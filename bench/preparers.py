@@ -319,3 +319,14 @@ def shared_preparer(kind: str) -> Callable[..., None]:
     except KeyError:
         raise KeyError(f"no shared preparer {kind!r}; known: {', '.join(sorted(PREPARERS))}. "
                        "Write a prepare.py in the competition's folder instead.") from None
+
+
+def tree_files(tree: RawTree, rel: str) -> list[str]:
+    """Every file under `rel` ("" for all) of a raw tree, recursively, as paths relative to the tree (sorted
+    folder by folder), so a whole sub-tree can be copied one file at a time."""
+    folders, files = tree.children(rel)
+    prefix = f"{rel}/" if rel else ""
+    found = [prefix + name for name in files]
+    for folder in folders:
+        found += tree_files(tree, prefix + folder)
+    return found

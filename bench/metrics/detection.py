@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any, Sequence
 
 import numpy as np
+from sklearn.metrics import average_precision_score
 
 from bench.errors import InvalidSubmissionError
 from bench.metrics._common import check_pair, strings
@@ -177,3 +178,76 @@ def map_3d(y_true: Any, y_pred: Any, thresholds: Any = None) -> float:
              for i, s in enumerate(p)]
     ts = np.arange(0.5, 1.0, 0.05) if thresholds is None else np.asarray(thresholds, float)
     return float(np.mean([detection_map(truths, preds, float(x), iou_3d) for x in ts]))
+
+
+# --- MLE-bench's SIIM-COVID mAP, exactly ------------------------------------------------------
+# MLE-bench grades siim-covid19-detection with its own mAP: every label is a class (also "none" and
+# "negative"), a prediction matches the unmatched truth box of its class with the highest IoU above
+# 0.5 (strictly), and each class's AP is scikit-learn's `average_precision_score` over pairs
+# (is-true, confidence): a match (1, c), a false positive (0, c), a missed box (1, 0), and an image
+# with nothing of the class on either side (0, 0). The float operations follow its order exactly,
+# so thresholds fall the same way.
+
+Labelled = tuple[str, float, float, float, float, float]
+
+
+def mle_iou(a: Sequence[float], b: Sequence[float]) -> float:
+    """IoU of (xmin, ymin, xmax, ymax) boxes, `a` the prediction, operations in MLE-bench's order."""
+    inter = max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def parse_labelled_boxes(text: Any) -> list[Labelled]:
+    """'label confidence xmin ymin xmax ymax ...' -> tuples; refused where MLE-bench's parser fails."""
+    if not isinstance(text, str):
+        raise InvalidSubmissionError(f"PredictionString must be text, got {text!r}")
+    tokens = text.strip().split()
+    if len(tokens) % 6:
+        raise InvalidSubmissionError(f"PredictionString must hold groups of 6 fields "
+                                     f"(label confidence xmin ymin xmax ymax), got {len(tokens)} fields")
+    try:
+        return [(tokens[i], *(float(t) for t in tokens[i + 1: i + 6])) for i in range(0, len(tokens), 6)]
+    except ValueError as exc:
+        raise InvalidSubmissionError(f"PredictionString could not be parsed: {exc}") from None
+
+
+def class_pairs_map(truths: list[list[Labelled]], preds: list[list[Labelled]], iou_above: float = 0.5) -> float:
+    """MLE-bench's SIIM-COVID mAP over the classes present in `truths` (images paired by position).
+    Each image's predictions are re-sorted by confidence in place for every class, as there (which
+    matters only for NaN confidences)."""
+    preds = [list(image) for image in preds]
+    aps = []
+    for cls in sorted({box[0] for image in truths for box in image}):
+        y_true: list[int] = []
+        y_score: list[float] = []
+        for image_preds, image_truths in zip(preds, truths):
+            image_preds.sort(key=lambda p: p[1], reverse=True)
+            pairs = _class_pairs(cls, image_preds,
+                                 [t[2:] for t in image_truths if t[0] == cls], iou_above)
+            y_true += [p[0] for p in pairs]
+            y_score += [p[1] for p in pairs]
+        if all(y == 1 for y in y_true):
+            raise InvalidSubmissionError(f"class {cls}: every pair is a true box, the AP is undefined")
+        try:
+            aps.append(average_precision_score(y_true, y_score))
+        except ValueError as exc:
+            raise InvalidSubmissionError(f"class {cls}: the AP cannot be computed: {exc}") from None
+    return float(np.mean(aps)) if aps else 0.0
+
+
+def _class_pairs(cls: str, preds: list[Labelled], truths: list[tuple], iou_above: float) -> list[tuple]:
+    matched = [False] * len(truths)
+    pairs: list[tuple] = []
+    for pred in (p for p in preds if p[0] == cls):
+        best, best_iou = -1, 0
+        for k, truth in enumerate(truths):
+            if not matched[k]:
+                iou = mle_iou(pred[2:], truth)
+                if iou > best_iou and iou > iou_above:
+                    best, best_iou = k, iou
+        pairs.append((1 if best >= 0 else 0, pred[1]))
+        if best >= 0:
+            matched[best] = True
+    pairs += [(1, 0)] * matched.count(False)
+    return pairs or [(0, 0)]

@@ -72,12 +72,15 @@ def golden_for(cid: str, mle_bench: Path, work: Path) -> dict:
     prepare_fn(raw=raw, public=public, private=private)
     answers_path = data / config["dataset"]["answers"]
     sample_path = data / config["dataset"]["sample_submission"]
-    # where MLE-bench keeps a gold submission (the answers are not in the submission format), the
-    # cases start from it and it is the submission that must win gold
+    raw_module = importlib.import_module(f"tests.bench.raw.{cid.replace('-', '_')}")
+    # where the answers file is no submission (other columns), the cases start from the gold one: the
+    # raw module's SUBMISSION_BASE, or the gold submission MLE-bench's config names (kept as `gold`)
     gold_name = config["dataset"].get("gold_submission")
-    gold_path = data / gold_name if gold_name else answers_path
-    answers_text, sample_text = gold_path.read_text(), sample_path.read_text()
-    extra = getattr(importlib.import_module(f"tests.bench.raw.{cid.replace('-', '_')}"), "CASES", {})
+    base = getattr(raw_module, "SUBMISSION_BASE", None)
+    gold = base or (str((data / gold_name).relative_to(data / cid / "prepared")) if gold_name else None)
+    answers_text = (data / cid / "prepared" / gold).read_text() if gold else answers_path.read_text()
+    sample_text = sample_path.read_text()
+    extra = getattr(raw_module, "CASES", {})
     cases = []
     spec = expand(ours["submission"])
     for name, make in all_cases(spec, extra).items():
@@ -100,7 +103,7 @@ def golden_for(cid: str, mle_bench: Path, work: Path) -> dict:
         "prepared": tree_digest(data / cid / "prepared"),
         "answers": str(answers_path.relative_to(data / cid / "prepared")),
         "sample": str(sample_path.relative_to(data / cid / "prepared")),
-        **({"gold": str(gold_path.relative_to(data / cid / "prepared"))} if gold_name else {}),
+        **({"gold": gold} if gold_name and not base else {}),
         "cases": cases,
         "leaderboard": board,
     }

@@ -57,3 +57,4 @@ CASES = {
     "text_coordinate": lambda g, s, spec: _labels(g, lambda i, v: "U+306F left 5" if i == 0 else v),
     "numbers_only": lambda g, s, spec: _labels(g, lambda i, v: str(i)),
 }
+SUBMISSION_BASE = "private/gold_submission.csv"  # the answers hold boxes, not a submission
