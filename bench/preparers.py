@@ -319,3 +319,14 @@ def shared_preparer(kind: str) -> Callable[..., None]:
     except KeyError:
         raise KeyError(f"no shared preparer {kind!r}; known: {', '.join(sorted(PREPARERS))}. "
                        "Write a prepare.py in the competition's folder instead.") from None
+
+
+def copy_folder(tree: RawTree, rel: str, dest: Path) -> None:
+    """Every file under `rel` of `tree` into `dest`, keeping sub-folders, one file at a time (a
+    patient's scan folder can hold hundreds of DICOM slices; nothing is held in memory at once)."""
+    folders, files = tree.children(rel)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        tree.copy(f"{rel}/{name}", dest / name)
+    for name in folders:
+        copy_folder(tree, f"{rel}/{name}", dest / name)

@@ -9,14 +9,11 @@ split with `train_test_split(test_size=0.1, random_state=0)`, and each patient's
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import pandas as pd
 
-from bench.preparers import RawTree, locate, split
-
-logger = logging.getLogger(__name__)
+from bench.preparers import RawTree, copy_folder, locate, split
 
 
 def prepare(raw: Path, public: Path, private: Path) -> None:
@@ -26,17 +23,8 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
         for part, dest in ((train, public / "train"), (test, public / "test")):
             dest.mkdir(parents=True, exist_ok=True)
             for patient in part["BraTS21ID"]:
-                _copy_folder(tree, patient, dest / patient)
+                copy_folder(tree, patient, dest / patient)
     train.to_csv(public / "train_labels.csv", index=False)
     test.to_csv(private / "test.csv", index=False)
     test.assign(MGMT_value=0.5).to_csv(public / "sample_submission.csv", index=False)
 
-
-def _copy_folder(tree: RawTree, rel: str, dest: Path) -> None:
-    """Every file under `train/<rel>`, one at a time (series hold hundreds of DICOM slices)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    folders, files = tree.children(rel)
-    for name in files:
-        tree.copy(f"{rel}/{name}", dest / name)
-    for name in folders:
-        _copy_folder(tree, f"{rel}/{name}", dest / name)
