@@ -322,11 +322,12 @@ def shared_preparer(kind: str) -> Callable[..., None]:
 
 
 def copy_folder(tree: RawTree, rel: str, dest: Path) -> None:
-    """Every file under `rel` of `tree` into `dest`, keeping sub-folders, one file at a time (a
-    patient's scan folder can hold hundreds of DICOM slices; nothing is held in memory at once)."""
+    """Every file under `rel` of `tree` ("" for all of it) into `dest`, keeping sub-folders, one
+    file at a time (a patient's scan folder can hold hundreds of DICOM slices; nothing is held in
+    memory at once)."""
     folders, files = tree.children(rel)
     dest.mkdir(parents=True, exist_ok=True)
     for name in files:
-        tree.copy(f"{rel}/{name}", dest / name)
+        tree.copy(f"{rel}/{name}" if rel else name, dest / name)
     for name in folders:
-        copy_folder(tree, f"{rel}/{name}", dest / name)
+        copy_folder(tree, f"{rel}/{name}" if rel else name, dest / name)

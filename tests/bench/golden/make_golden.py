@@ -72,8 +72,12 @@ def golden_for(cid: str, mle_bench: Path, work: Path) -> dict:
     prepare_fn(raw=raw, public=public, private=private)
     answers_path = data / config["dataset"]["answers"]
     sample_path = data / config["dataset"]["sample_submission"]
-    answers_text, sample_text = answers_path.read_text(), sample_path.read_text()
-    extra = getattr(importlib.import_module(f"tests.bench.raw.{cid.replace('-', '_')}"), "CASES", {})
+    raw_module = importlib.import_module(f"tests.bench.raw.{cid.replace('-', '_')}")
+    # where the answers file is no submission (other columns), the cases start from the gold one
+    base = getattr(raw_module, "SUBMISSION_BASE", None)
+    answers_text = (data / cid / "prepared" / base).read_text() if base else answers_path.read_text()
+    sample_text = sample_path.read_text()
+    extra = getattr(raw_module, "CASES", {})
     cases = []
     spec = expand(ours["submission"])
     for name, make in all_cases(spec, extra).items():
