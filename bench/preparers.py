@@ -330,3 +330,15 @@ def tree_files(tree: RawTree, rel: str) -> list[str]:
     for folder in folders:
         found += tree_files(tree, prefix + folder)
     return found
+
+
+def copy_folder(tree: RawTree, rel: str, dest: Path) -> None:
+    """Every file under `rel` of `tree` ("" for all of it) into `dest`, keeping sub-folders, one
+    file at a time (a patient's scan folder can hold hundreds of DICOM slices; nothing is held in
+    memory at once)."""
+    folders, files = tree.children(rel)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        tree.copy(f"{rel}/{name}" if rel else name, dest / name)
+    for name in folders:
+        copy_folder(tree, f"{rel}/{name}" if rel else name, dest / name)

@@ -3,7 +3,8 @@
 Boxes arrive as Kaggle PredictionStrings, one row per image. 2-D mAP is PASCAL VOC's all-point
 interpolated AP per class, averaged over classes that have ground truth (SIIM COVID at IoU 0.5;
 VinBigData used pycocotools' 101-point AP at IoU 0.4, which differs in the third decimal at most
-on typical data). The 3-D mAP uses rotated bird's-eye-view IoU times height overlap (Lyft).
+on typical data). The 3-D mAP is Lyft's evaluation as MLE-bench runs it (per-sample mAP over
+IoU 0.5:0.95, rotated base overlap times height overlap), see `lyft_map`.
 """
 
 from __future__ import annotations
@@ -168,16 +169,144 @@ def iou_3d(a: Box, b: Box) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def map_3d(y_true: Any, y_pred: Any, thresholds: Any = None) -> float:
-    """Lyft 3-D detection (reasonable fidelity): truth 'cx cy cz w l h yaw class ...', predictions
-    'conf cx cy cz w l h yaw class ...'; mAP over classes, averaged over IoU 0.5:0.95."""
+def map_3d(y_true: Any, y_pred: Any) -> float:
+    """Lyft 3-D detection, exactly as MLE-bench grades it (see `lyft_map`): truth
+    'cx cy cz w l h yaw class ...', predictions 'conf cx cy cz w l h yaw class ...', one row per
+    sample; the mean over samples and IoU thresholds 0.5:0.95 of each sample's mAP."""
     t, p = strings(y_true), strings(y_pred)
     check_pair(np.asarray(t), np.asarray(p))
-    truths = [[(f[7], tuple(_floats(f[:7], i))) for f in _parse(s, 8, i)] for i, s in enumerate(t)]
-    preds = [[(f[8], *_floats(f[:1], i), tuple(_floats(f[1:8], i))) for f in _parse(s, 9, i)]
-             for i, s in enumerate(p)]
-    ts = np.arange(0.5, 1.0, 0.05) if thresholds is None else np.asarray(thresholds, float)
-    return float(np.mean([detection_map(truths, preds, float(x), iou_3d) for x in ts]))
+    truths = [[(f[7], 1.0, tuple(_floats(f[:7], i))) for f in _parse(s, 8, i)] for i, s in enumerate(t)]
+    preds = [lyft_boxes(s, i) for i, s in enumerate(p)]
+    return lyft_map(truths, preds)
+
+
+# --- Lyft 3-D mAP exactly as MLE-bench grades it (Lyft's mAP_evaluation, per sample) ----------
+
+LYFT_THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+
+
+def lyft_tokens(text: str, row: int) -> list[list[str]]:
+    """A PredictionString cut into groups of 9 tokens (`confidence cx cy cz w l h yaw class`).
+
+    Split on single spaces as MLE-bench does (a double space makes an empty token, which is not a
+    number); a blank string has no boxes."""
+    if text.strip() == "":
+        return []
+    tokens = text.split(" ")
+    if len(tokens) % 9:
+        raise InvalidSubmissionError(f"row {row}: PredictionString must hold 9 tokens per box "
+                                     f"(confidence cx cy cz width length height yaw class), got {len(tokens)}")
+    return [tokens[i: i + 9] for i in range(0, len(tokens), 9)]
+
+
+def lyft_boxes(text: str, row: int) -> list[tuple[str, float, Box]]:
+    """(class, confidence, (cx, cy, cz, width, length, height, yaw)) of each box of a string."""
+    out = []
+    for group in lyft_tokens(text, row):
+        numbers = _floats(group[:8], row)
+        out.append((group[8], numbers[0], tuple(numbers[1:8])))
+    return out
+
+
+def _lyft_footprint(box: Box) -> list[np.ndarray]:
+    """The box's base as Lyft's evaluation builds it: heading (cos, sin) taken from the yaw
+    quaternion (w = cos(yaw/2), z = sin(yaw/2)), corners front-right, front-left, back-left,
+    back-right (counter-clockwise)."""
+    cx, cy, _, width, length, _, yaw = box
+    w, z = np.cos(yaw / 2), np.sin(yaw / 2)
+    c, s = w * w - z * z, z * w + w * z
+    hl, hw = length / 2, width / 2
+    return [np.array(p) for p in ((cx + hl * c + hw * s, cy + hl * s - hw * c), (cx + hl * c - hw * s, cy + hl * s + hw * c),
+                                  (cx - hl * c - hw * s, cy - hl * s + hw * c), (cx - hl * c + hw * s, cy - hl * s - hw * c))]
+
+
+def _lyft_check(box: Box, row: int) -> None:
+    """Lyft's Box3D checks, which MLE-bench meets only for boxes it compares."""
+    yaw = box[6]
+    if any(np.isnan(box[:6])) or not np.isfinite(yaw):
+        raise InvalidSubmissionError(f"row {row}: a box has a NaN (or infinite yaw)")
+    if not all(v > 0 for v in box[3:6]):
+        raise InvalidSubmissionError(f"row {row}: box sizes must be positive: {box[3:6]}")
+
+
+def lyft_iou(a: Box, b: Box) -> float:
+    """3-D IoU of two boxes: base overlap times height overlap over the union, clipped to [0, 1]."""
+    pa, pb = _lyft_footprint(a), _lyft_footprint(b)
+    poly = list(pa)
+    for k in range(4):
+        poly = _clip(poly, pb[k], pb[(k + 1) % 4])
+        if not poly:
+            break
+    area = _area(poly) if poly else 0.0
+    top = min(a[2] + a[5] / 2, b[2] + b[5] / 2)
+    bottom = max(a[2] - a[5] / 2, b[2] - b[5] / 2)
+    inter = max(0, top - bottom) * area
+    union = a[3] * a[4] * a[5] + b[3] * b[4] * b[5] - inter
+    return float(np.clip(inter / union, 0, 1))
+
+
+def _lyft_ious(truth: list[Box], preds: list[Box]) -> np.ndarray:
+    """IoU matrix (predictions x truths); pairs whose bases cannot touch are 0 without geometry."""
+    out = np.zeros((len(preds), len(truth)))
+    if not preds or not truth:
+        return out
+    t, p = np.array(truth, float), np.array(preds, float)
+    reach = np.hypot(t[:, 3], t[:, 4])[None, :] / 2 + np.hypot(p[:, 3], p[:, 4])[:, None] / 2
+    gap = np.hypot(p[:, None, 0] - t[None, :, 0], p[:, None, 1] - t[None, :, 1])
+    for i, j in zip(*np.nonzero(~(gap > reach))):
+        out[i, j] = lyft_iou(preds[i], truth[j])
+    return out
+
+
+def _lyft_ap(ious: np.ndarray, n_truth: int, threshold: float) -> float:
+    """Lyft's AP of one class in one sample: predictions in confidence order each take the truth
+    box of highest IoU (first on ties); above the threshold and not yet taken it is a TP."""
+    taken = np.zeros(n_truth, bool)
+    hits = []
+    for row in ious:
+        best = int(np.argmax(row)) if n_truth else -1
+        hit = n_truth > 0 and bool(np.max(row) > threshold) and not taken[best]
+        if hit:
+            taken[best] = True
+        hits.append(hit)
+    tp = np.cumsum(np.array(hits, float))
+    fp = np.cumsum(1.0 - np.array(hits, float))
+    recall = np.concatenate(([0.0], tp / float(n_truth), [1.0]))
+    precision = np.concatenate(([0.0], tp / np.maximum(tp + fp, np.finfo(np.float64).eps), [0.0]))
+    for i in range(precision.size - 1, 0, -1):
+        precision[i - 1] = np.maximum(precision[i - 1], precision[i])
+    steps = np.where(recall[1:] != recall[:-1])[0]
+    return float(np.sum((recall[steps + 1] - recall[steps]) * precision[steps + 1]))
+
+
+def lyft_sample_maps(truth: list[tuple[str, float, Box]], preds: list[tuple[str, float, Box]], row: int = 0,
+                     thresholds: Sequence[float] = LYFT_THRESHOLDS) -> list[float]:
+    """One sample's mAP at each threshold: the mean AP over the classes of its truth (a class with
+    no prediction scores 0; predicted classes absent from the truth are ignored; a sample without
+    truth boxes gives NaN, as NumPy's mean of nothing)."""
+    classes = sorted({name for name, _, _ in truth})
+    if not classes:
+        return [float("nan")] * len(thresholds)
+    per_class = {}
+    for name in classes:
+        mine = [box for label, _, box in truth if label == name]
+        theirs = sorted([(conf, box) for label, conf, box in preds if label == name], key=lambda x: x[0], reverse=True)
+        if not theirs:
+            continue
+        for box in mine:
+            _lyft_check(box, row)
+        for _, box in theirs:
+            _lyft_check(box, row)
+        per_class[name] = (_lyft_ious(mine, [box for _, box in theirs]), len(mine))
+    return [float(np.mean([_lyft_ap(*per_class[c], t) if c in per_class else 0.0 for c in classes]))
+            for t in thresholds]
+
+
+def lyft_map(truths: list[list[tuple[str, float, Box]]], preds: list[list[tuple[str, float, Box]]]) -> float:
+    """Mean over samples and the IoU thresholds 0.5:0.95 of each sample's mAP (MLE-bench's
+    Lyft score); NaN when a sample has no truth box."""
+    maps = [m for row, (t, p) in enumerate(zip(truths, preds)) for m in lyft_sample_maps(t, p, row)]
+    return float(np.mean(maps))
 
 
 # --- MLE-bench's SIIM-COVID mAP, exactly ------------------------------------------------------
