@@ -84,6 +84,8 @@ def golden_for(cid: str, mle_bench: Path, work: Path) -> dict:
         cases.append({"name": name, "md5": md5(text.encode()), "score": score, "mle_bench_note": note})
     by_name = {c["name"]: c["score"] for c in cases}
     best, worst = by_name["answers_file"], by_name["sample_file"]
+    if worst == "nan":  # a constant sample under a correlation metric: the board ends at the worst scored case
+        worst = _farthest(best, by_name.values())
     numbers = all(isinstance(v, float) for v in (best, worst))
     board = None if not numbers or best == worst else [
         round(float(v), 5) for v in np.linspace(best, worst, 30)]
@@ -99,6 +101,12 @@ def golden_for(cid: str, mle_bench: Path, work: Path) -> dict:
         "cases": cases,
         "leaderboard": board,
     }
+
+
+def _farthest(best, scores) -> float | str:
+    """The scored case farthest from `best` ("nan" when none is a number)."""
+    numbers = [v for v in scores if isinstance(v, float) and isinstance(best, float) and v != best]
+    return max(numbers, key=lambda v: abs(v - best)) if numbers else "nan"
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
