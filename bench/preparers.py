@@ -319,3 +319,18 @@ def shared_preparer(kind: str) -> Callable[..., None]:
     except KeyError:
         raise KeyError(f"no shared preparer {kind!r}; known: {', '.join(sorted(PREPARERS))}. "
                        "Write a prepare.py in the competition's folder instead.") from None
+
+
+def copy_raw(raw: Path, name: str, dest: Path) -> None:
+    """Copy raw file `name` (plain, or the member of the zip Kaggle packed it in) to `dest` as it
+    is, streamed: a table of gigabytes is never held in memory."""
+    path = locate(raw, name)
+    if path.name == name:
+        shutil.copyfile(path, dest)
+        return
+    with zipfile.ZipFile(path) as zf:
+        members = [m for m in zf.namelist() if Path(m).name == name]
+        if not members:
+            raise RawFileMissing(f"{path} holds no {name} (members: {zf.namelist()[:10]})")
+        with zf.open(members[0]) as source, open(dest, "wb") as out:
+            shutil.copyfileobj(source, out, 1 << 20)
