@@ -138,7 +138,8 @@ def test_validator_says_valid_exactly_when_mle_bench_scores(prepared):
 def test_answers_win_gold_and_the_sample_wins_nothing(prepared):
     board = prepared.golden["leaderboard"]
     assert board, "the golden file has no leaderboard: the answers and the sample must both be scored"
-    gold = grade_submission(prepared.comp, prepared.paths.prepared / prepared.golden["answers"], prepared.data_dir)
+    gold_file = prepared.golden.get("gold", prepared.golden["answers"])  # "gold": answers that are no submission
+    gold = grade_submission(prepared.comp, prepared.paths.prepared / gold_file, prepared.data_dir)
     assert gold.valid_submission and gold.gold_medal and gold.score == board[0]
     sample = grade_submission(prepared.comp, prepared.paths.prepared / prepared.golden["sample"], prepared.data_dir)
     assert sample.valid_submission and not sample.any_medal and not sample.above_median

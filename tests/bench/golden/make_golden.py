@@ -107,6 +107,9 @@ def golden_for(cid: str, mle_bench: Path, work: Path) -> dict:
         "prepared": tree_digest(data / cid / "prepared"),
         "answers": str(answers_path.relative_to(data / cid / "prepared")),
         "sample": str(sample_path.relative_to(data / cid / "prepared")),
+        # where the answers are not themselves a submission (JSON lines), MLE-bench's gold submission
+        **({"gold": str((data / config["dataset"]["gold_submission"]).relative_to(data / cid / "prepared"))}
+           if answers_path.suffix != ".csv" and "gold_submission" in config["dataset"] else {}),
         "cases": cases,
         "leaderboard": board,
     }
