@@ -24,11 +24,11 @@ def grade(submission: pd.DataFrame, answers: pd.DataFrame) -> float:
     sub, ans = sorted_pair(submission, answers, "Id")
     vocabulary = sorted({tag for tags in ans["Tags"] if isinstance(tags, str) for tag in tags.split()})
     binarizer = MultiLabelBinarizer(classes=vocabulary, sparse_output=True)
-    y_true = binarizer.fit_transform(ans["Tags"].fillna("").str.split())
+    y_true = binarizer.fit_transform(ans["Tags"].astype(object).fillna("").str.split())
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "unknown classes ignored", by design
-            y_pred = binarizer.transform(sub["Tags"].fillna("").str.split())
+            y_pred = binarizer.transform(sub["Tags"].astype(object).fillna("").str.split())
     except (AttributeError, TypeError):
         raise InvalidSubmissionError("every Tags cell must be text: tags separated by spaces") from None
     return computed(f1_score, y_true, y_pred, average="micro")

@@ -20,8 +20,8 @@ def grade(submission: pd.DataFrame, answers: pd.DataFrame) -> float:
     require_columns(submission, ["textID", "selected_text"])
     require_rows(submission, answers)
     sub, ans = sorted_pair(submission, answers, "textID")
-    predicted = as_strings(sub["selected_text"].fillna("").to_numpy())
-    expected = as_strings(ans["selected_text"].fillna("").to_numpy())
+    predicted = as_strings(sub["selected_text"].astype(object).fillna("").to_numpy())
+    expected = as_strings(ans["selected_text"].astype(object).fillna("").to_numpy())
     return float(np.mean([_jaccard(p, t) for p, t in zip(predicted, expected)]))
 
 
