@@ -342,3 +342,18 @@ def copy_folder(tree: RawTree, rel: str, dest: Path) -> None:
         tree.copy(f"{rel}/{name}" if rel else name, dest / name)
     for name in folders:
         copy_folder(tree, f"{rel}/{name}" if rel else name, dest / name)
+
+
+def copy_raw(raw: Path, name: str, dest: Path) -> None:
+    """Copy raw file `name` (plain, or the member of the zip Kaggle packed it in) to `dest` as it
+    is, streamed: a table of gigabytes is never held in memory."""
+    path = locate(raw, name)
+    if path.name == name:
+        shutil.copyfile(path, dest)
+        return
+    with zipfile.ZipFile(path) as zf:
+        members = [m for m in zf.namelist() if Path(m).name == name]
+        if not members:
+            raise RawFileMissing(f"{path} holds no {name} (members: {zf.namelist()[:10]})")
+        with zf.open(members[0]) as source, open(dest, "wb") as out:
+            shutil.copyfileobj(source, out, 1 << 20)

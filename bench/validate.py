@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import json
 import logging
 import warnings
 from dataclasses import dataclass, field
@@ -370,7 +371,11 @@ def expected_from_answers(comp: Competition, answers: Any) -> Expected:
 
 
 def load_expected(comp: Competition, data_dir: Path) -> Expected:
-    """Ids (or the row count) the submission must match, read from the private answers."""
+    """Ids (or the row count) the submission must match, read from the private answers. Answers
+    in JSON lines describe the test examples, not the submission's rows (its grader checks those):
+    nothing is expected of the rows then, and the file is not read here."""
+    if answers_path(comp, data_dir).suffix == ".jsonl" and comp.grade_fn is not None:
+        return Expected()
     return expected_from_answers(comp, read_answers(comp, data_dir, id_only=True))
 
 
@@ -379,7 +384,17 @@ def read_grader_answers(comp: Competition, data_dir: Path) -> pd.DataFrame:
     path = answers_path(comp, data_dir)
     if not path.is_file():
         raise FileNotFoundError(f"answers not found at {path}; run `python -m bench prepare -c {comp.id}`")
+    if path.suffix == ".jsonl":
+        return read_jsonl_records(path)
     return read_frame(path)
+
+
+def read_jsonl_records(path: Path) -> pd.DataFrame:
+    """A JSON-lines file as MLE-bench's `read_jsonl` gives it (one record per line, values as
+    `json` parses them), held in a frame of Python objects so that it can be copied like the others."""
+    with open(path, encoding="utf-8") as source:
+        records = [json.loads(line) for line in source if line.strip()]
+    return pd.DataFrame.from_records(records) if records else pd.DataFrame()
 
 
 def make_validator(comp: Competition, data_dir: Path) -> Callable[[Path], ValidationResult]:
