@@ -6,6 +6,10 @@ set (raw row order kept). Public: `train.csv`, `sample_submission.csv` (every la
 `label_num_to_disease_map.json`, the JPEGs in `train_images/` and `test_images/`, and the TFRecord
 files renamed in split order `ld_trainNN-<count>.tfrec` / `ld_testNN-<count>.tfrec`. Private:
 `test.csv` (`image_id,label`).
+
+Deviation P-B1 (bench/DEVIATIONS.md): MLE-bench copies the held-out files as they are, and their
+records carry each test image's `target`, the answers; here every test record is written without
+its `target` feature (the image and its name unchanged).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import shutil
 from pathlib import Path
 
 from bench.preparers import FileSource, RawFileMissing, read_table, split, write_files
-from bench.tfrecord import string_ids
+from bench.tfrecord import copy_without_feature, string_ids
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +41,12 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
         dest = public / f"{kind}_tfrecords"
         dest.mkdir()
         for number, path in enumerate(chosen):
-            shutil.copyfile(path, dest / f"ld_{kind}{number:02d}-{path.stem.split('-')[1]}.tfrec")
+            out_path = dest / f"ld_{kind}{number:02d}-{path.stem.split('-')[1]}.tfrec"
+            if kind == "test":
+                logger.info("cassava: writing %s without the labels", out_path.name)
+                copy_without_feature(path, out_path, "target")
+            else:
+                shutil.copyfile(path, out_path)
     with FileSource(raw, "train_images") as images:
         logger.info("cassava: copying %d train and %d test images", len(train), len(test))
         write_files(images, train["image_id"], public / "train_images")

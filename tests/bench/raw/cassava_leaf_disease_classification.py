@@ -37,3 +37,8 @@ def build(per_record: int = 3) -> dict[str, bytes]:
     files["test_tfrecords/ld_test00-1.tfrec"] = tfrecord([example({"image": test_jpg, "image_name": b"2216849948.jpg"})])
     files["sample_submission.csv"] = b"image_id,label\n2216849948.jpg,4\n"
     return files
+
+
+# MLE-bench publishes the held-out TFRecord files with their labels; ours drop them (P-B1)
+PREPARED_DEVIATIONS = {"public/test_tfrecords/ld_test00-1338.tfrec": "P-B1",
+                       "public/test_tfrecords/ld_test01-1338.tfrec": "P-B1"}
