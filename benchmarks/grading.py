@@ -67,6 +67,20 @@ REAL_ANSWER_ROWS = {
     "spooky-author-identification": 1958,             # 19,579 x 0.1
 }
 
+# Issue 16, batch B (exact where the split is by a fixed count or one table; "about" where
+# MLE-bench splits each category or TFRecord file on its own, so the total depends on the groups)
+REAL_ANSWER_ROWS.update({
+    "alaska2-image-steganalysis": 5000,                # a fixed test size
+    "cassava-leaf-disease-classification": 2676,       # about: 2 of 16 TFRecord files of ~1,338 images
+    "cdiscount-image-classification-challenge": 706_990,  # 7,069,896 x 0.1
+    "herbarium-2020-fgvc7": 206_000,                   # about: 1,030,747 sheets, 20% per category
+    "herbarium-2021-fgvc8": 451_600,                   # about: 2,257,759 sheets, 20% per category
+    "herbarium-2022-fgvc9": 174_000,                   # about: 839,772 sheets, 20% (rounded up) per category
+    "hotel-id-2021-fgvc8": 9756,                       # about: 97,554 rows x 0.1
+    "imet-2020-fgvc7": 21_318,                         # 142,119 x 0.15
+    "inaturalist-2019-fgvc6": 32_300,                  # about: 265,213 images, 12% per category
+})
+
 
 @dataclass
 class Row:
