@@ -85,8 +85,7 @@ def golden_for(cid: str, mle_bench: Path, work: Path) -> dict:
     by_name = {c["name"]: c["score"] for c in cases}
     best, worst = by_name["answers_file"], by_name["sample_file"]
     numbers = all(isinstance(v, float) for v in (best, worst))
-    board = None if not numbers or best == worst else [
-        round(float(v), 5) for v in np.linspace(best, worst, 30)]
+    board = None if not numbers or best == worst else synthetic_board(best, worst, list(by_name.values()))
     return {
         "competition_id": cid,
         "mle_bench_commit": _commit(mle_bench),
@@ -99,6 +98,16 @@ def golden_for(cid: str, mle_bench: Path, work: Path) -> dict:
         "cases": cases,
         "leaderboard": board,
     }
+
+
+def synthetic_board(best: float, worst: float, scores: list) -> list[float]:
+    """30 scores evenly spaced from the answers' down to the sample's. An infinite best (a log of an
+    exact error, e.g. champs' log MAE) heads the board; the rest then run from the best finite case."""
+    if not math.isinf(best):
+        return [round(float(v), 5) for v in np.linspace(best, worst, 30)]
+    finite = [s for s in scores if isinstance(s, float) and math.isfinite(s)]
+    top = min(finite) if best < 0 else max(finite)
+    return [best] + [round(float(v), 5) for v in np.linspace(top, worst, 29)]
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
