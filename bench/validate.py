@@ -370,7 +370,10 @@ def expected_from_answers(comp: Competition, answers: Any) -> Expected:
 
 
 def load_expected(comp: Competition, data_dir: Path) -> Expected:
-    """Ids (or the row count) the submission must match, read from the private answers."""
+    """Ids (or the row count) the submission must match, read from the private answers (or from
+    the sample, for a schema with `expected_ids_from_sample`)."""
+    if comp.schema.expected_ids_from_sample:
+        return expected_from_sample(comp, data_dir)
     return expected_from_answers(comp, read_answers(comp, data_dir, id_only=True))
 
 
@@ -389,3 +392,14 @@ def make_validator(comp: Competition, data_dir: Path) -> Callable[[Path], Valida
         return lambda path: validate_submission(Path(path), comp, expected)
     answers = read_grader_answers(comp, data_dir)
     return lambda path: grader_verdict(Path(path), comp, answers, expected)
+
+
+def expected_from_sample(comp: Competition, data_dir: Path) -> Expected:
+    """The sample submission's ids: what a submission is asked for when the answers score a subset."""
+    side = "private" if comp.schema.sample_is_private else "public"
+    path = Path(data_dir) / comp.id / "prepared" / side / comp.schema.sample_file
+    if not path.is_file():
+        raise FileNotFoundError(f"sample submission not found at {path}; run `python -m bench prepare -c {comp.id}`")
+    sample = pd.read_csv(path, dtype={comp.schema.id_column: object}, keep_default_na=False,
+                        usecols=[comp.schema.id_column])
+    return expected_from_answers(comp, sample)
