@@ -48,6 +48,9 @@ class SubmissionSchema:
     # in the test week): the validator then expects the sample's ids, so that its warnings never
     # reveal which ids are scored.
     expected_ids_from_sample: bool = False
+    # Several rows share an id by design (smartphone-decimeter: one row per timestamp of a trip):
+    # the validator does not warn about repeated ids.
+    ids_repeat: bool = False
 
     @property
     def prediction_columns(self) -> tuple[str, ...]:

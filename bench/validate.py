@@ -234,13 +234,13 @@ def _scan_rows(path: Path, comp: Competition, expected: Expected, found: _Findin
     return count, ids, False
 
 
-def _id_problems(id_chunks: list[Any], expected: Expected, id_column: str) -> list[str]:
+def _id_problems(id_chunks: list[Any], expected: Expected, id_column: str, repeats: bool = False) -> list[str]:
     if not id_chunks:
         return []
     ids = np.concatenate(id_chunks).tolist()
     got = set(ids)  # plain Python sets: the cheapest hashing of a million strings
     problems = []
-    if len(got) != len(ids):
+    if len(got) != len(ids) and not repeats:
         series = pd.Series(ids, dtype=object)
         dup = series[series.duplicated()]
         problems.append(f"{len(dup)} duplicated id(s) in column '{id_column}', e.g. {_examples(dup.unique())}")
@@ -341,7 +341,7 @@ def _validate(path: Path, comp: Competition, expected: Expected, max_bytes: int)
     if want is not None and count != want:
         problems.insert(0, f"the file has {count} rows but {want} were expected (one per test example)")
     if comp.schema.id_column is not None:
-        problems.extend(_id_problems(id_chunks, expected, comp.schema.id_column))
+        problems.extend(_id_problems(id_chunks, expected, comp.schema.id_column, comp.schema.ids_repeat))
     return problems
 
 
@@ -374,6 +374,8 @@ def load_expected(comp: Competition, data_dir: Path) -> Expected:
     the sample, for a schema with `expected_ids_from_sample`)."""
     if comp.schema.expected_ids_from_sample:
         return expected_from_sample(comp, data_dir)
+    if comp.schema.ids_repeat:  # one row per (id, something else): the row count is what is known
+        return Expected(rows=len(read_answers(comp, data_dir, id_only=True)))
     return expected_from_answers(comp, read_answers(comp, data_dir, id_only=True))
 
 

@@ -48,3 +48,19 @@ def test_warnings_name_only_sample_ids_never_single_out_the_buyers(tmp_path):
 def test_missing_buyer_is_invalid(tmp_path):
     validator = make_validator(get_competition(CID), _data_dir(tmp_path))
     assert not validator(_submission(tmp_path, [CUSTOMERS[0], CUSTOMERS[2]])).valid
+
+
+def test_repeated_trip_ids_are_not_warned_about(tmp_path):
+    """smartphone-decimeter-2022 has one row per timestamp of a trip (`ids_repeat`)."""
+    cid = "smartphone-decimeter-2022"
+    prepared = tmp_path / cid / "prepared"
+    (prepared / "private").mkdir(parents=True)
+    rows = "tripId,UnixTimeMillis,LatitudeDegrees,LongitudeDegrees\n" + "".join(
+        f"{trip},{1000 * t},37.4,-122.1\n" for trip in ("d-1-Pixel4", "d-2-Pixel5") for t in range(3))
+    (prepared / "private" / "test.csv").write_text(rows)
+    path = tmp_path / "submission.csv"
+    path.write_text(rows)
+    validator = make_validator(get_competition(cid), tmp_path)
+    assert validator(path).message == "Submission is valid."
+    path.write_text(rows + "d-2-Pixel5,4000,37.4,-122.1\n")
+    assert not validator(path).valid  # the grader's verdict: a row too many
