@@ -100,8 +100,7 @@ def golden_for(cid: str, mle_bench: Path, work: Path) -> dict:
     if worst == "nan":  # a constant sample under a correlation metric: the board ends at the worst scored case
         worst = _farthest(best, by_name.values())
     numbers = all(isinstance(v, float) for v in (best, worst))
-    board = None if not numbers or best == worst else [
-        round(float(v), 5) for v in np.linspace(best, worst, 30)]
+    board = None if not numbers or best == worst else synthetic_board(best, worst, list(by_name.values()))
     return {
         "competition_id": cid,
         "mle_bench_commit": _commit(mle_bench),
@@ -123,6 +122,16 @@ def _farthest(best, scores) -> float | str:
     """The scored case farthest from `best` ("nan" when none is a number)."""
     numbers = [v for v in scores if isinstance(v, float) and isinstance(best, float) and v != best]
     return max(numbers, key=lambda v: abs(v - best)) if numbers else "nan"
+
+
+def synthetic_board(best: float, worst: float, scores: list) -> list[float]:
+    """30 scores evenly spaced from the answers' down to the sample's. An infinite best (a log of an
+    exact error, e.g. champs' log MAE) heads the board; the rest then run from the best finite case."""
+    if not math.isinf(best):
+        return [round(float(v), 5) for v in np.linspace(best, worst, 30)]
+    finite = [s for s in scores if isinstance(s, float) and math.isfinite(s)]
+    top = min(finite) if best < 0 else max(finite)
+    return [best] + [round(float(v), 5) for v in np.linspace(top, worst, 29)]
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
