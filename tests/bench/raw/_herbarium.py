@@ -25,7 +25,7 @@ def build(root: str, region_key: str, seed: int) -> dict[str, bytes]:
     order = [order[i] for i in rng.permutation(len(order))]
     ids = rng.choice(10**7, len(order), replace=False)
     files, images, annotations = {}, [], []
-    for number, (image_id, category) in enumerate(zip(ids, order)):
+    for image_id, category in zip(ids, order):
         name = f"images/{category // 100:03d}/{category % 100:02d}/{image_id}.jpg"
         files[f"{base}train/{name}"] = jpg_bytes(rng, (6, 4))
         images.append({"file_name": name, "height": 1000, "id": int(image_id), "license": 0, "width": 661})
