@@ -285,6 +285,32 @@ def _fmt(x: float, digits: int = 3) -> str:
     return "-" if x != x else f"{x:.{digits}f}"
 
 
+# Said below the table: where a row is not what its size suggests.
+NOTES = [
+    "`gold submission` rows (hms, hubmap, kuzushiji, tabular-playground-series-may-2022, "
+    "tensorflow2-question-answering, vesuvius, vinbigdata): the answers file is no submission (it "
+    "holds vote counts, slide sizes, boxes, JSON lines or the test features beside the target), so "
+    "the right submission measured is the gold submission the preparer writes. "
+    "detecting-insults-in-social-commentary's preparer writes one too, but its row comes from the "
+    "first run, which submitted the answers file.",
+    "`synthetic size`: hubmap and vesuvius have the real row counts (3 slides, 1 fragment) but masks "
+    "far smaller than the real run-length encodings; tensorflow2-question-answering's answers are JSON "
+    "lines that rows cannot be repeated in; smartphone-decimeter-2022's real row count is not known "
+    "here. Their times say nothing about the real sizes.",
+    "`answers repeated as N whole copies`: the answers have several rows per submission row, so every "
+    "file is repeated whole and the rows differ a little from `REAL_ANSWER_ROWS` (vinbigdata: one box "
+    "per row, and its gold submission scores 0.99472 rather than 1 on the repeated boxes).",
+    "h-and-m-personalized-fashion-recommendations: the sample here is enlarged like the answers "
+    "(70,000 customers), but the real sample submission lists all 1,371,980 customers, about 20 times "
+    "as many rows.",
+    "icecube-neutrinos-in-deep-ice: measured at 1,320,000 events, a tenth of the real 13,200,000 "
+    "(the real size would need more than the few minutes and 4 GB this benchmark allows).",
+    "champs-scalar-coupling: the answers score -inf, as under MLE-bench's grader (the log of a mean "
+    "absolute error of 0).",
+    "osic-pulmonary-fibrosis-progression: the answers score -4.95174, not a metric's best, because "
+    "their confidence column is 100 (the Laplace log-likelihood of a perfect mean with sigma 100).",
+]
+
 RUN_PREFIX = "- `python benchmarks/grading.py"
 TABLE_HEAD = ["| competition | submission | rows | MiB | read_csv s | validate s | / read_csv | validate peak MiB | "
               "grade s | / read_csv | grade peak MiB | outcome |",
@@ -334,7 +360,7 @@ def render(rows: list[Row], command: str, previous: str = "") -> str:
         "the peak resident set of that process (everything, pandas' C buffers included); the runs "
         "above say where it stood before the call, after its imports (and, for the validator, reading "
         "the answers), so a value near that means the call itself needed little.", "",
-        *TABLE_HEAD, *table,
+        *TABLE_HEAD, *table, "", "Notes:", "", *(f"- {note}" for note in NOTES),
     ]
     return "\n".join(lines) + "\n"
 
