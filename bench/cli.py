@@ -180,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if args.func is cmd_prepare:  # a large preparation logs a line every few thousand files: show it
+        logging.getLogger("bench.copying").setLevel(logging.INFO)
+        logging.getLogger("bench.competitions").setLevel(logging.INFO)
+        logging.getLogger("bench.preparers").setLevel(logging.INFO)
     try:
         return int(args.func(args) or 0)
     except _user_errors() as exc:

@@ -44,6 +44,13 @@ class SubmissionSchema:
     rows_sum_to_one: tuple[str, ...] = ()
     sum_tolerance: float = 1e-3
     extra_columns_allowed: bool = False
+    # The answers hold only some of the ids the sample asks for (H&M: only the customers who bought
+    # in the test week): the validator then expects the sample's ids, so that its warnings never
+    # reveal which ids are scored.
+    expected_ids_from_sample: bool = False
+    # Several rows share an id by design (smartphone-decimeter: one row per timestamp of a trip):
+    # the validator does not warn about repeated ids.
+    ids_repeat: bool = False
 
     @property
     def prediction_columns(self) -> tuple[str, ...]:

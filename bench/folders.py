@@ -79,7 +79,9 @@ def _schema(spec: dict[str, Any]) -> SubmissionSchema:
         id_column=spec.get("id_column"), columns=tuple(columns), answers_file=spec["answers"],
         sample_file=spec["sample"], sample_is_private=bool(spec.get("sample_is_private", False)),
         rows_sum_to_one=tuple(spec.get("rows_sum_to_one") or ()),
-        extra_columns_allowed=bool(spec.get("extra_columns_allowed", False)))
+        extra_columns_allowed=bool(spec.get("extra_columns_allowed", False)),
+        expected_ids_from_sample=bool(spec.get("expected_ids_from_sample", False)),
+        ids_repeat=bool(spec.get("ids_repeat", False)))
 
 
 def _module(folder: Path, name: str) -> Any:

@@ -218,3 +218,27 @@ def shared_grader(kind: str) -> Callable[..., float]:
     except KeyError:
         raise KeyError(f"no shared grader {kind!r}; known: {', '.join(sorted(GRADERS))}. "
                        "Write a grade.py in the competition's folder instead.") from None
+
+
+# --- kinds added for the FGVC image competitions (issue 16, batch B) --------------------------
+
+def whole_numbers(values: pd.Series, column: str) -> list[int]:
+    """Each cell through Python's `int()`, as MLE-bench's graders convert labels: `3.0` and `3.7`
+    become 3, `"3"` too; an empty cell or other text cannot be converted."""
+    try:
+        return [int(v) for v in values]
+    except (ValueError, TypeError, OverflowError):
+        raise InvalidSubmissionError(f"column '{column}' must hold whole numbers (class ids)") from None
+
+
+def macro_f1_int(submission: pd.DataFrame, answers: pd.DataFrame, *, id_column: str, target_column: str) -> float:
+    """Macro-averaged F1 of class ids converted with `int()` (the herbarium graders): row counts,
+    then both columns, then ids paired after sorting."""
+    require_rows(submission, answers)
+    require_columns(submission, [id_column, target_column])
+    sub, ans = sorted_pair(submission, answers, id_column)
+    y_true, y_pred = whole_numbers(ans[target_column], target_column), whole_numbers(sub[target_column], target_column)
+    return computed(skm.f1_score, y_true, y_pred, average="macro")
+
+
+GRADERS["macro_f1_int"] = macro_f1_int

@@ -319,3 +319,41 @@ def shared_preparer(kind: str) -> Callable[..., None]:
     except KeyError:
         raise KeyError(f"no shared preparer {kind!r}; known: {', '.join(sorted(PREPARERS))}. "
                        "Write a prepare.py in the competition's folder instead.") from None
+
+
+def tree_files(tree: RawTree, rel: str) -> list[str]:
+    """Every file under `rel` ("" for all) of a raw tree, recursively, as paths relative to the tree (sorted
+    folder by folder), so a whole sub-tree can be copied one file at a time."""
+    folders, files = tree.children(rel)
+    prefix = f"{rel}/" if rel else ""
+    found = [prefix + name for name in files]
+    for folder in folders:
+        found += tree_files(tree, prefix + folder)
+    return found
+
+
+def copy_folder(tree: RawTree, rel: str, dest: Path) -> None:
+    """Every file under `rel` of `tree` ("" for all of it) into `dest`, keeping sub-folders, one
+    file at a time (a patient's scan folder can hold hundreds of DICOM slices; nothing is held in
+    memory at once)."""
+    folders, files = tree.children(rel)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        tree.copy(f"{rel}/{name}" if rel else name, dest / name)
+    for name in folders:
+        copy_folder(tree, f"{rel}/{name}" if rel else name, dest / name)
+
+
+def copy_raw(raw: Path, name: str, dest: Path) -> None:
+    """Copy raw file `name` (plain, or the member of the zip Kaggle packed it in) to `dest` as it
+    is, streamed: a table of gigabytes is never held in memory."""
+    path = locate(raw, name)
+    if path.name == name:
+        shutil.copyfile(path, dest)
+        return
+    with zipfile.ZipFile(path) as zf:
+        members = [m for m in zf.namelist() if Path(m).name == name]
+        if not members:
+            raise RawFileMissing(f"{path} holds no {name} (members: {zf.namelist()[:10]})")
+        with zf.open(members[0]) as source, open(dest, "wb") as out:
+            shutil.copyfileobj(source, out, 1 << 20)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import json
 import logging
 import warnings
 from dataclasses import dataclass, field
@@ -234,13 +235,13 @@ def _scan_rows(path: Path, comp: Competition, expected: Expected, found: _Findin
     return count, ids, False
 
 
-def _id_problems(id_chunks: list[Any], expected: Expected, id_column: str) -> list[str]:
+def _id_problems(id_chunks: list[Any], expected: Expected, id_column: str, repeats: bool = False) -> list[str]:
     if not id_chunks:
         return []
     ids = np.concatenate(id_chunks).tolist()
     got = set(ids)  # plain Python sets: the cheapest hashing of a million strings
     problems = []
-    if len(got) != len(ids):
+    if len(got) != len(ids) and not repeats:
         series = pd.Series(ids, dtype=object)
         dup = series[series.duplicated()]
         problems.append(f"{len(dup)} duplicated id(s) in column '{id_column}', e.g. {_examples(dup.unique())}")
@@ -341,7 +342,7 @@ def _validate(path: Path, comp: Competition, expected: Expected, max_bytes: int)
     if want is not None and count != want:
         problems.insert(0, f"the file has {count} rows but {want} were expected (one per test example)")
     if comp.schema.id_column is not None:
-        problems.extend(_id_problems(id_chunks, expected, comp.schema.id_column))
+        problems.extend(_id_problems(id_chunks, expected, comp.schema.id_column, comp.schema.ids_repeat))
     return problems
 
 
@@ -370,7 +371,16 @@ def expected_from_answers(comp: Competition, answers: Any) -> Expected:
 
 
 def load_expected(comp: Competition, data_dir: Path) -> Expected:
-    """Ids (or the row count) the submission must match, read from the private answers."""
+    """Ids (or the row count) the submission must match, read from the private answers (or from
+    the sample, for a schema with `expected_ids_from_sample`). Answers in JSON lines describe the
+    test examples, not the submission's rows (its grader checks those): nothing is expected of the
+    rows then, and the file is not read here."""
+    if answers_path(comp, data_dir).suffix == ".jsonl" and comp.grade_fn is not None:
+        return Expected()
+    if comp.schema.expected_ids_from_sample:
+        return expected_from_sample(comp, data_dir)
+    if comp.schema.ids_repeat:  # one row per (id, something else): the row count is what is known
+        return Expected(rows=len(read_answers(comp, data_dir, id_only=True)))
     return expected_from_answers(comp, read_answers(comp, data_dir, id_only=True))
 
 
@@ -379,7 +389,17 @@ def read_grader_answers(comp: Competition, data_dir: Path) -> pd.DataFrame:
     path = answers_path(comp, data_dir)
     if not path.is_file():
         raise FileNotFoundError(f"answers not found at {path}; run `python -m bench prepare -c {comp.id}`")
+    if path.suffix == ".jsonl":
+        return read_jsonl_records(path)
     return read_frame(path)
+
+
+def read_jsonl_records(path: Path) -> pd.DataFrame:
+    """A JSON-lines file as MLE-bench's `read_jsonl` gives it (one record per line, values as
+    `json` parses them), held in a frame of Python objects so that it can be copied like the others."""
+    with open(path, encoding="utf-8") as source:
+        records = [json.loads(line) for line in source if line.strip()]
+    return pd.DataFrame.from_records(records) if records else pd.DataFrame()
 
 
 def make_validator(comp: Competition, data_dir: Path) -> Callable[[Path], ValidationResult]:
@@ -389,3 +409,14 @@ def make_validator(comp: Competition, data_dir: Path) -> Callable[[Path], Valida
         return lambda path: validate_submission(Path(path), comp, expected)
     answers = read_grader_answers(comp, data_dir)
     return lambda path: grader_verdict(Path(path), comp, answers, expected)
+
+
+def expected_from_sample(comp: Competition, data_dir: Path) -> Expected:
+    """The sample submission's ids: what a submission is asked for when the answers score a subset."""
+    side = "private" if comp.schema.sample_is_private else "public"
+    path = Path(data_dir) / comp.id / "prepared" / side / comp.schema.sample_file
+    if not path.is_file():
+        raise FileNotFoundError(f"sample submission not found at {path}; run `python -m bench prepare -c {comp.id}`")
+    sample = pd.read_csv(path, dtype={comp.schema.id_column: object}, keep_default_na=False,
+                        usecols=[comp.schema.id_column])
+    return expected_from_answers(comp, sample)

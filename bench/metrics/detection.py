@@ -3,7 +3,8 @@
 Boxes arrive as Kaggle PredictionStrings, one row per image. 2-D mAP is PASCAL VOC's all-point
 interpolated AP per class, averaged over classes that have ground truth (SIIM COVID at IoU 0.5;
 VinBigData used pycocotools' 101-point AP at IoU 0.4, which differs in the third decimal at most
-on typical data). The 3-D mAP uses rotated bird's-eye-view IoU times height overlap (Lyft).
+on typical data). The 3-D mAP is Lyft's evaluation as MLE-bench runs it (per-sample mAP over
+IoU 0.5:0.95, rotated base overlap times height overlap), see `lyft_map`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import defaultdict
 from typing import Any, Sequence
 
 import numpy as np
+from sklearn.metrics import average_precision_score
 
 from bench.errors import InvalidSubmissionError
 from bench.metrics._common import check_pair, strings
@@ -167,13 +169,214 @@ def iou_3d(a: Box, b: Box) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def map_3d(y_true: Any, y_pred: Any, thresholds: Any = None) -> float:
-    """Lyft 3-D detection (reasonable fidelity): truth 'cx cy cz w l h yaw class ...', predictions
-    'conf cx cy cz w l h yaw class ...'; mAP over classes, averaged over IoU 0.5:0.95."""
+def map_3d(y_true: Any, y_pred: Any) -> float:
+    """Lyft 3-D detection, exactly as MLE-bench grades it (see `lyft_map`): truth
+    'cx cy cz w l h yaw class ...', predictions 'conf cx cy cz w l h yaw class ...', one row per
+    sample; the mean over samples and IoU thresholds 0.5:0.95 of each sample's mAP."""
     t, p = strings(y_true), strings(y_pred)
     check_pair(np.asarray(t), np.asarray(p))
-    truths = [[(f[7], tuple(_floats(f[:7], i))) for f in _parse(s, 8, i)] for i, s in enumerate(t)]
-    preds = [[(f[8], *_floats(f[:1], i), tuple(_floats(f[1:8], i))) for f in _parse(s, 9, i)]
-             for i, s in enumerate(p)]
-    ts = np.arange(0.5, 1.0, 0.05) if thresholds is None else np.asarray(thresholds, float)
-    return float(np.mean([detection_map(truths, preds, float(x), iou_3d) for x in ts]))
+    truths = [[(f[7], 1.0, tuple(_floats(f[:7], i))) for f in _parse(s, 8, i)] for i, s in enumerate(t)]
+    preds = [lyft_boxes(s, i) for i, s in enumerate(p)]
+    return lyft_map(truths, preds)
+
+
+# --- Lyft 3-D mAP exactly as MLE-bench grades it (Lyft's mAP_evaluation, per sample) ----------
+
+LYFT_THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+
+
+def lyft_tokens(text: str, row: int) -> list[list[str]]:
+    """A PredictionString cut into groups of 9 tokens (`confidence cx cy cz w l h yaw class`).
+
+    Split on single spaces as MLE-bench does (a double space makes an empty token, which is not a
+    number); a blank string has no boxes."""
+    if text.strip() == "":
+        return []
+    tokens = text.split(" ")
+    if len(tokens) % 9:
+        raise InvalidSubmissionError(f"row {row}: PredictionString must hold 9 tokens per box "
+                                     f"(confidence cx cy cz width length height yaw class), got {len(tokens)}")
+    return [tokens[i: i + 9] for i in range(0, len(tokens), 9)]
+
+
+def lyft_boxes(text: str, row: int) -> list[tuple[str, float, Box]]:
+    """(class, confidence, (cx, cy, cz, width, length, height, yaw)) of each box of a string."""
+    out = []
+    for group in lyft_tokens(text, row):
+        numbers = _floats(group[:8], row)
+        out.append((group[8], numbers[0], tuple(numbers[1:8])))
+    return out
+
+
+def _lyft_footprint(box: Box) -> list[np.ndarray]:
+    """The box's base as Lyft's evaluation builds it: heading (cos, sin) taken from the yaw
+    quaternion (w = cos(yaw/2), z = sin(yaw/2)), corners front-right, front-left, back-left,
+    back-right (counter-clockwise)."""
+    cx, cy, _, width, length, _, yaw = box
+    w, z = np.cos(yaw / 2), np.sin(yaw / 2)
+    c, s = w * w - z * z, z * w + w * z
+    hl, hw = length / 2, width / 2
+    return [np.array(p) for p in ((cx + hl * c + hw * s, cy + hl * s - hw * c), (cx + hl * c - hw * s, cy + hl * s + hw * c),
+                                  (cx - hl * c - hw * s, cy - hl * s + hw * c), (cx - hl * c + hw * s, cy - hl * s - hw * c))]
+
+
+def _lyft_check(box: Box, row: int) -> None:
+    """Lyft's Box3D checks, which MLE-bench meets only for boxes it compares."""
+    yaw = box[6]
+    if any(np.isnan(box[:6])) or not np.isfinite(yaw):
+        raise InvalidSubmissionError(f"row {row}: a box has a NaN (or infinite yaw)")
+    if not all(v > 0 for v in box[3:6]):
+        raise InvalidSubmissionError(f"row {row}: box sizes must be positive: {box[3:6]}")
+
+
+def lyft_iou(a: Box, b: Box) -> float:
+    """3-D IoU of two boxes: base overlap times height overlap over the union, clipped to [0, 1]."""
+    pa, pb = _lyft_footprint(a), _lyft_footprint(b)
+    poly = list(pa)
+    for k in range(4):
+        poly = _clip(poly, pb[k], pb[(k + 1) % 4])
+        if not poly:
+            break
+    area = _area(poly) if poly else 0.0
+    top = min(a[2] + a[5] / 2, b[2] + b[5] / 2)
+    bottom = max(a[2] - a[5] / 2, b[2] - b[5] / 2)
+    inter = max(0, top - bottom) * area
+    union = a[3] * a[4] * a[5] + b[3] * b[4] * b[5] - inter
+    return float(np.clip(inter / union, 0, 1))
+
+
+def _lyft_ious(truth: list[Box], preds: list[Box]) -> np.ndarray:
+    """IoU matrix (predictions x truths); pairs whose bases cannot touch are 0 without geometry."""
+    out = np.zeros((len(preds), len(truth)))
+    if not preds or not truth:
+        return out
+    t, p = np.array(truth, float), np.array(preds, float)
+    reach = np.hypot(t[:, 3], t[:, 4])[None, :] / 2 + np.hypot(p[:, 3], p[:, 4])[:, None] / 2
+    gap = np.hypot(p[:, None, 0] - t[None, :, 0], p[:, None, 1] - t[None, :, 1])
+    for i, j in zip(*np.nonzero(~(gap > reach))):
+        out[i, j] = lyft_iou(preds[i], truth[j])
+    return out
+
+
+def _lyft_ap(ious: np.ndarray, n_truth: int, threshold: float) -> float:
+    """Lyft's AP of one class in one sample: predictions in confidence order each take the truth
+    box of highest IoU (first on ties); above the threshold and not yet taken it is a TP."""
+    taken = np.zeros(n_truth, bool)
+    hits = []
+    for row in ious:
+        best = int(np.argmax(row)) if n_truth else -1
+        hit = n_truth > 0 and bool(np.max(row) > threshold) and not taken[best]
+        if hit:
+            taken[best] = True
+        hits.append(hit)
+    tp = np.cumsum(np.array(hits, float))
+    fp = np.cumsum(1.0 - np.array(hits, float))
+    recall = np.concatenate(([0.0], tp / float(n_truth), [1.0]))
+    precision = np.concatenate(([0.0], tp / np.maximum(tp + fp, np.finfo(np.float64).eps), [0.0]))
+    for i in range(precision.size - 1, 0, -1):
+        precision[i - 1] = np.maximum(precision[i - 1], precision[i])
+    steps = np.where(recall[1:] != recall[:-1])[0]
+    return float(np.sum((recall[steps + 1] - recall[steps]) * precision[steps + 1]))
+
+
+def lyft_sample_maps(truth: list[tuple[str, float, Box]], preds: list[tuple[str, float, Box]], row: int = 0,
+                     thresholds: Sequence[float] = LYFT_THRESHOLDS) -> list[float]:
+    """One sample's mAP at each threshold: the mean AP over the classes of its truth (a class with
+    no prediction scores 0; predicted classes absent from the truth are ignored; a sample without
+    truth boxes gives NaN, as NumPy's mean of nothing)."""
+    classes = sorted({name for name, _, _ in truth})
+    if not classes:
+        return [float("nan")] * len(thresholds)
+    per_class = {}
+    for name in classes:
+        mine = [box for label, _, box in truth if label == name]
+        theirs = sorted([(conf, box) for label, conf, box in preds if label == name], key=lambda x: x[0], reverse=True)
+        if not theirs:
+            continue
+        for box in mine:
+            _lyft_check(box, row)
+        for _, box in theirs:
+            _lyft_check(box, row)
+        per_class[name] = (_lyft_ious(mine, [box for _, box in theirs]), len(mine))
+    return [float(np.mean([_lyft_ap(*per_class[c], t) if c in per_class else 0.0 for c in classes]))
+            for t in thresholds]
+
+
+def lyft_map(truths: list[list[tuple[str, float, Box]]], preds: list[list[tuple[str, float, Box]]]) -> float:
+    """Mean over samples and the IoU thresholds 0.5:0.95 of each sample's mAP (MLE-bench's
+    Lyft score); NaN when a sample has no truth box."""
+    maps = [m for row, (t, p) in enumerate(zip(truths, preds)) for m in lyft_sample_maps(t, p, row)]
+    return float(np.mean(maps))
+
+
+# --- MLE-bench's SIIM-COVID mAP, exactly ------------------------------------------------------
+# MLE-bench grades siim-covid19-detection with its own mAP: every label is a class (also "none" and
+# "negative"), a prediction matches the unmatched truth box of its class with the highest IoU above
+# 0.5 (strictly), and each class's AP is scikit-learn's `average_precision_score` over pairs
+# (is-true, confidence): a match (1, c), a false positive (0, c), a missed box (1, 0), and an image
+# with nothing of the class on either side (0, 0). The float operations follow its order exactly,
+# so thresholds fall the same way.
+
+Labelled = tuple[str, float, float, float, float, float]
+
+
+def mle_iou(a: Sequence[float], b: Sequence[float]) -> float:
+    """IoU of (xmin, ymin, xmax, ymax) boxes, `a` the prediction, operations in MLE-bench's order."""
+    inter = max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def parse_labelled_boxes(text: Any) -> list[Labelled]:
+    """'label confidence xmin ymin xmax ymax ...' -> tuples; refused where MLE-bench's parser fails."""
+    if not isinstance(text, str):
+        raise InvalidSubmissionError(f"PredictionString must be text, got {text!r}")
+    tokens = text.strip().split()
+    if len(tokens) % 6:
+        raise InvalidSubmissionError(f"PredictionString must hold groups of 6 fields "
+                                     f"(label confidence xmin ymin xmax ymax), got {len(tokens)} fields")
+    try:
+        return [(tokens[i], *(float(t) for t in tokens[i + 1: i + 6])) for i in range(0, len(tokens), 6)]
+    except ValueError as exc:
+        raise InvalidSubmissionError(f"PredictionString could not be parsed: {exc}") from None
+
+
+def class_pairs_map(truths: list[list[Labelled]], preds: list[list[Labelled]], iou_above: float = 0.5) -> float:
+    """MLE-bench's SIIM-COVID mAP over the classes present in `truths` (images paired by position).
+    Each image's predictions are re-sorted by confidence in place for every class, as there (which
+    matters only for NaN confidences)."""
+    preds = [list(image) for image in preds]
+    aps = []
+    for cls in sorted({box[0] for image in truths for box in image}):
+        y_true: list[int] = []
+        y_score: list[float] = []
+        for image_preds, image_truths in zip(preds, truths):
+            image_preds.sort(key=lambda p: p[1], reverse=True)
+            pairs = _class_pairs(cls, image_preds,
+                                 [t[2:] for t in image_truths if t[0] == cls], iou_above)
+            y_true += [p[0] for p in pairs]
+            y_score += [p[1] for p in pairs]
+        if all(y == 1 for y in y_true):
+            raise InvalidSubmissionError(f"class {cls}: every pair is a true box, the AP is undefined")
+        try:
+            aps.append(average_precision_score(y_true, y_score))
+        except ValueError as exc:
+            raise InvalidSubmissionError(f"class {cls}: the AP cannot be computed: {exc}") from None
+    return float(np.mean(aps)) if aps else 0.0
+
+
+def _class_pairs(cls: str, preds: list[Labelled], truths: list[tuple], iou_above: float) -> list[tuple]:
+    matched = [False] * len(truths)
+    pairs: list[tuple] = []
+    for pred in (p for p in preds if p[0] == cls):
+        best, best_iou = -1, 0
+        for k, truth in enumerate(truths):
+            if not matched[k]:
+                iou = mle_iou(pred[2:], truth)
+                if iou > best_iou and iou > iou_above:
+                    best, best_iou = k, iou
+        pairs.append((1 if best >= 0 else 0, pred[1]))
+        if best >= 0:
+            matched[best] = True
+    pairs += [(1, 0)] * matched.count(False)
+    return pairs or [(0, 0)]

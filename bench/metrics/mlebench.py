@@ -26,7 +26,7 @@ def _u(metric: str, needs_grade_fn: bool = False, note: str = "", **params: Any)
 
 _AUC, _ACC = _u("roc_auc"), _u("accuracy")
 MLEBENCH_METRICS: dict[str, MetricUse] = {
-    "3d-object-detection-for-autonomous-vehicles": _u("map_3d", True, "reasonable fidelity (not Lyft's code)"),
+    "3d-object-detection-for-autonomous-vehicles": _u("map_3d", True, "Lyft's per-sample mAP as MLE-bench runs it"),
     "AI4Code": _u("kendall_tau_inversions", True, "cell ids joined per notebook"),
     "aerial-cactus-identification": _AUC,
     "alaska2-image-steganalysis": _u("weighted_roc_auc"),

@@ -166,3 +166,58 @@ def dice_hausdorff(
             dist = min(1.0, _hausdorff(a, b) / float(np.sqrt(np.sum(np.square(shape)))))
         scores.append(dice_weight * dice + hausdorff_weight * (1 - dist))
     return float(np.mean(scores))
+
+
+# --- MLE-bench's own RLE reading, exactly -------------------------------------------------------
+# MLE-bench's graders decode with `mlebench.competitions.utils.rle_decode`, which refuses unsorted
+# starts, starts or lengths below 1 and runs overlapping an earlier run, but silently cuts runs at
+# the image's end. The functions below give the same verdicts and the same pixels, computed on runs
+# (a kidney slide of a billion pixels costs its number of runs, not a gigabyte of mask).
+
+def mle_rle_runs(rle: Any, size: int) -> np.ndarray:
+    """MLE-bench's reading of one RLE over `size` pixels: merged half-open 0-based runs (m, 2),
+    cut at `size`. Raises InvalidSubmissionError wherever MLE-bench's `rle_decode` raises."""
+    if not isinstance(rle, str):
+        raise InvalidSubmissionError(f"an RLE mask must be text, got {type(rle).__name__}: {rle!r}"[:200])
+    if not rle.strip():
+        return np.zeros((0, 2), dtype=np.int64)
+    try:
+        numbers = [int(token) for token in rle.split()]
+    except ValueError:
+        raise InvalidSubmissionError(f"RLE must be integers 'start length ...': {rle[:60]!r}") from None
+    starts, lengths = numbers[0::2], numbers[1::2]
+    if starts != sorted(starts):
+        raise InvalidSubmissionError("the runs of an RLE must be sorted by start")
+    if any(x <= 0 for x in starts) or any(x <= 0 for x in lengths):
+        raise InvalidSubmissionError("RLE starts and lengths must be positive integers")
+    lo = np.asarray(starts, dtype=np.int64) - 1
+    try:  # an odd count: numpy broadcasting decides, as in MLE-bench ("5" is empty, "1 2 3" two runs)
+        hi = lo + np.asarray(lengths, dtype=np.int64)
+    except ValueError:
+        raise InvalidSubmissionError("RLE must hold start/length pairs (an odd count of numbers)") from None
+    if len(hi) < len(lo):
+        lo = lo[: len(hi)]
+    return _cut_runs(lo, hi, size)
+
+
+def _cut_runs(lo: np.ndarray, hi: np.ndarray, size: int) -> np.ndarray:
+    """Runs (sorted by start) cut at `size`; a run reaching into an earlier one is refused."""
+    lo, hi = np.minimum(lo, size), np.minimum(hi, size)
+    keep = hi > lo
+    lo, hi = lo[keep], hi[keep]
+    if len(lo) > 1 and (lo[1:] < np.maximum.accumulate(hi)[:-1]).any():
+        raise InvalidSubmissionError("the runs of an RLE must not overlap")
+    return _merge(np.stack([lo, hi], axis=1)) if len(lo) else np.zeros((0, 2), dtype=np.int64)
+
+
+def mle_rle_decode(rle: Any, height: int, width: int) -> np.ndarray:
+    """MLE-bench's `rle_decode`: a (height, width) boolean mask, pixels numbered down the columns."""
+    mask = np.zeros(height * width, dtype=bool)
+    for lo, hi in mle_rle_runs(rle, height * width):
+        mask[lo:hi] = True
+    return mask.reshape((width, height)).T
+
+
+def run_counts(truth: np.ndarray, pred: np.ndarray) -> tuple[int, int, int]:
+    """(|truth|, |pred|, |truth ∩ pred|) of two merged run lists."""
+    return _size(truth), _size(pred), _overlap(truth, pred)

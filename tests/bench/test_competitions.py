@@ -92,11 +92,23 @@ def test_prepared_files_equal_mle_bench(prepared):
     assert prepared.golden["sample"] == f"{sample_side}/{schema.sample_file}"
 
 
+def _submission_base(p: Prepared) -> str:
+    """The file the crafted cases start from: the answers, or where they are no submission (other
+    columns), the gold submission the raw module names (SUBMISSION_BASE)."""
+    return getattr(_raw_module(p.comp.id), "SUBMISSION_BASE", None) or p.golden["answers"]
+
+
+def _gold_file(p: Prepared) -> str:
+    """The file that must win gold: the cases' base, or MLE-bench's gold submission where the answers
+    are not a CSV (the golden file's `gold`)."""
+    return getattr(_raw_module(p.comp.id), "SUBMISSION_BASE", None) or p.golden.get("gold") or p.golden["answers"]
+
+
 def _case_files(p: Prepared) -> dict[str, tuple[Path, dict]]:
     spec = {"columns": [{"name": c.name, "kind": c.kind, **({"high": c.high} if c.high is not None else {})}
                         for c in p.comp.schema.columns],
             "id_column": p.comp.schema.id_column, "rows_sum_to_one": list(p.comp.schema.rows_sum_to_one)}
-    answers = (p.paths.prepared / p.golden["answers"]).read_text()
+    answers = (p.paths.prepared / _submission_base(p)).read_text()
     sample = (p.paths.prepared / p.golden["sample"]).read_text()
     extra = getattr(_raw_module(p.comp.id), "CASES", {})
     makers = all_cases(spec, extra)
@@ -138,11 +150,15 @@ def test_validator_says_valid_exactly_when_mle_bench_scores(prepared):
 def test_answers_win_gold_and_the_sample_wins_nothing(prepared):
     board = prepared.golden["leaderboard"]
     assert board, "the golden file has no leaderboard: the answers and the sample must both be scored"
-    gold = grade_submission(prepared.comp, prepared.paths.prepared / prepared.golden["answers"], prepared.data_dir)
+    gold = grade_submission(prepared.comp, prepared.paths.prepared / _gold_file(prepared), prepared.data_dir)
     assert gold.valid_submission and gold.gold_medal and gold.score == board[0]
     sample = grade_submission(prepared.comp, prepared.paths.prepared / prepared.golden["sample"], prepared.data_dir)
     assert sample.valid_submission and not sample.any_medal and not sample.above_median
-    assert sample.score == board[-1]
+    sample_case = next(c for c in prepared.golden["cases"] if c["name"] == "sample_file")
+    if sample_case["score"] == "nan":  # a constant sample has no correlation: valid, NaN, below every rank
+        assert math.isnan(sample.score)
+    else:
+        assert sample.score == board[-1]
     assert gold.is_lower_better == prepared.comp.metric.lower_is_better
 
 

@@ -10,6 +10,7 @@ import pytest
 from bench.errors import InvalidSubmissionError
 from bench.metrics import get_metric, rle_decode, rle_encode
 from bench.metrics.detection import average_precision, iou_3d
+from bench.metrics.segmentation import mle_rle_decode, mle_rle_runs
 
 RNG = np.random.default_rng(2)
 
@@ -127,3 +128,14 @@ def test_iou_3d_rotated_and_map_3d():
     truth = np.array(["0 0 0 2 4 2 0 car"])
     assert m("map_3d", truth, np.array(["0.9 0 0 0 2 4 2 0 car"])) == 1.0
     assert m("map_3d", truth, np.array(["0.9 0 0 0 2 4 2 0 truck"])) == 0.0
+
+
+def test_mle_rle_runs_reads_rle_as_mle_bench_does():
+    assert mle_rle_runs("", 10).tolist() == [] and mle_rle_runs("5", 10).tolist() == []  # lone number: nothing
+    assert mle_rle_runs("1 3 5", 10).tolist() == [[0, 3], [4, 7]]  # three numbers: numpy broadcasting
+    assert mle_rle_runs("8 5", 10).tolist() == [[7, 10]] and mle_rle_runs("20 2", 10).tolist() == []  # cut
+    assert mle_rle_runs("1 2 3 2", 10).tolist() == [[0, 4]]  # adjacent runs are fine
+    for bad in ("1 3 2 2", "5 1 1 1", "0 2", "1 0", "1 2 3 4 5", "1.5 2", 7):
+        with pytest.raises(InvalidSubmissionError):
+            mle_rle_runs(bad, 10)
+    assert mle_rle_decode("2 2", 2, 3).tolist() == [[False, True, False], [True, False, False]]  # down columns

@@ -7,9 +7,10 @@ import zipfile
 
 import pandas as pd
 import py7zr
+import pytest
 
 from bench.data import prepare
-from bench.preparers import FileSource, write_files
+from bench.preparers import FileSource, RawFileMissing, copy_raw, write_files
 from bench.registry import get_competition
 from tests.bench.raw import builder
 from tests.bench.raw._files import sevenz_bytes, zip_bytes
@@ -70,3 +71,18 @@ def test_raw_tree_lists_and_reads_a_folder_and_a_nested_zip_alike(tmp_path):
             assert tree.children("") == (["a", "b c"], ["top.txt"])
             assert tree.children("a") == ([], ["x.png", "y.png"])
             assert tree.read("b c/z.png") == b"Z" and tree.exists("a/x.png") and not tree.exists("a/q.png")
+
+
+def test_copy_raw_copies_a_plain_or_zipped_table_byte_for_byte(tmp_path):
+    data = b'id,text\n1,"a, b"\r\n2,c\n'
+    plain, zipped = tmp_path / "plain", tmp_path / "zipped"
+    plain.mkdir()
+    zipped.mkdir()
+    (plain / "train.csv").write_bytes(data)
+    (zipped / "train.csv.zip").write_bytes(zip_bytes({"train.csv": data}))
+    for raw in (plain, zipped):
+        copy_raw(raw, "train.csv", tmp_path / f"{raw.name}.csv")
+        assert (tmp_path / f"{raw.name}.csv").read_bytes() == data
+    (zipped / "other.zip").write_bytes(zip_bytes({"x.csv": data}))
+    with pytest.raises(RawFileMissing, match="other.csv"):
+        copy_raw(zipped, "other.csv", tmp_path / "out.csv")

@@ -66,13 +66,23 @@ def test_unknown_id_without_close_match():
     assert "Did you mean" not in str(err.value) and "python -m bench list" in str(err.value)
 
 
-def _id_without_entry() -> str:
-    return next(cid for cid in SPLITS["split75"] if not registry.has_entry(cid))
+FUTURE_ID = "a-competition-added-to-mle-bench-later"
 
 
-def test_split_id_without_entry_is_a_clear_error():
+@pytest.fixture
+def split_with_future_id(monkeypatch):
+    """MLE-bench's split75 plus an id no entry exists for (as when MLE-bench adds a competition)."""
+    monkeypatch.setitem(registry.SPLITS, "split75", (*SPLITS["split75"], FUTURE_ID))
+
+
+def test_every_mle_bench_competition_has_an_entry():
+    assert all(registry.has_entry(cid) for cid in registry.split_ids("all"))
+    assert len(registry.split_ids("all")) == 82 and len(registry.list_competitions("all")) == 82
+
+
+def test_split_id_without_entry_is_a_clear_error(split_with_future_id):
     with pytest.raises(registry.NoEntryYet, match="no entry"):
-        registry.get_competition(_id_without_entry())
+        registry.get_competition(FUTURE_ID)
     assert registry.list_competitions("low")  # lists those with entries, no crash
 
 
@@ -91,13 +101,13 @@ def test_unknown_split():
         registry.split_ids("lowest")
 
 
-def test_cli_list_shows_status_for_every_id(tmp_path, capsys):
+def test_cli_list_shows_status_for_every_id(tmp_path, capsys, split_with_future_id):
     assert main(["list", "--split", "split75", "--data-dir", str(tmp_path)]) == 0
     rows = [[cell.strip() for cell in line.strip("│").split("│")]
             for line in capsys.readouterr().out.splitlines() if line.startswith("│")]
     status = {row[0]: row for row in rows}
-    assert len(status) == 75
-    assert status[_id_without_entry()][-1] == "no entry yet"
+    assert len(status) == 76
+    assert status[FUTURE_ID][-1] == "no entry yet"
     assert status["spooky-author-identification"][1:] == [
         "text", "multiclass_log_loss (lower is better)", "not prepared"]
 

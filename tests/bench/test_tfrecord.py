@@ -1,12 +1,14 @@
 """bench.tfrecord reads the ids of TFRecord files of Examples (checked against TensorFlow's reading
-by the siim-isic golden case); here: its errors on damaged files."""
+by the siim-isic golden case); here: its errors on damaged files, and the writer of records
+without one feature (cassava's test files)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench.tfrecord import TFRecordError, bytes_feature, string_ids
-from tests.bench.raw._tfrecord import example, tfrecord
+from bench.tfrecord import (TFRecordError, bytes_feature, copy_without_feature, masked_crc32c, string_ids,
+                            without_feature)
+from tests.bench.raw._tfrecord import _masked_crc, example, tfrecord
 
 
 def _file(tmp_path, data: bytes):
@@ -32,3 +34,19 @@ def test_a_record_without_the_feature_is_named(tmp_path):
     path = _file(tmp_path, tfrecord([example({"image_name": b"a"}), example({"other": b"b"})]))
     with pytest.raises(TFRecordError, match="record 1 .* no bytes feature 'image_name'"):
         string_ids(path, "image_name")
+
+
+def test_checksum_is_tensorflows():
+    for data in (b"", b"a", bytes(range(256)) * 3):
+        assert masked_crc32c(data) == _masked_crc(data)
+
+
+def test_a_feature_is_removed_and_the_rest_kept_byte_for_byte(tmp_path):
+    records = [example({"image": b"\xff\xd8jpeg", "image_name": f"{i}.jpg".encode(), "target": i}) for i in range(3)]
+    source, dest = tmp_path / "in.tfrec", tmp_path / "out.tfrec"
+    source.write_bytes(tfrecord(records))
+    assert copy_without_feature(source, dest, "target") == 3
+    expected = [example({"image": b"\xff\xd8jpeg", "image_name": f"{i}.jpg".encode()}) for i in range(3)]
+    assert dest.read_bytes() == tfrecord(expected)
+    assert string_ids(dest, "image_name") == ["0.jpg", "1.jpg", "2.jpg"]
+    assert without_feature(expected[0], "target") == expected[0]

@@ -158,3 +158,14 @@ def test_make_validator_reads_ids_from_answers(tmp_path):
     assert not validator(_csv({"id": IDS[:-1], "target": 0.5}, tmp_path)).valid
     with pytest.raises(FileNotFoundError, match="bench prepare -c other"):
         make_validator(make_comp(BINARY, cid="other"), root)
+
+
+def test_jsonl_answers_are_read_as_records_of_parsed_values(tmp_path):
+    from bench.validate import read_jsonl_records
+
+    path = tmp_path / "test.jsonl"
+    path.write_text('{"example_id": "-12", "annotations": [{"yes_no_answer": "NONE"}]}\n\n'
+                    '{"example_id": "7", "annotations": []}\n', encoding="utf-8")
+    frame = read_jsonl_records(path)
+    assert frame["example_id"].tolist() == ["-12", "7"]  # text stays text, as json.loads gives it
+    assert frame["annotations"].tolist() == [[{"yes_no_answer": "NONE"}], []]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
@@ -28,6 +29,8 @@ def tree_digest(root: Path, skip: tuple[str, ...] = ()) -> dict:
                 out[rel] = {"zip": {n: md5(zf.read(n)) for n in sorted(zf.namelist()) if not n.endswith("/")}}
         elif path.suffix == ".7z":
             out[rel] = {"7z": sevenz_digest(path)}
+        elif path.name.endswith((".tar", ".tar.gz")):
+            out[rel] = {"tar": tar_digest(path)}
         else:
             out[rel] = md5(path.read_bytes())
     return out
@@ -66,3 +69,11 @@ def golden_ids() -> list[str]:
 
 def load(competition_id: str) -> dict:
     return json.loads((GOLDEN_DIR / f"{competition_id}.json").read_text())
+
+
+def tar_digest(path: Path) -> dict:
+    """{member: md5} of a tar's files, compressed or not (its bytes hold dates, owners and the
+    order the files were found on disk)."""
+    with tarfile.open(path, "r:*") as archive:
+        return {m.name: md5(archive.extractfile(m).read()) for m in sorted(archive.getmembers(), key=lambda m: m.name)
+                if m.isfile()}
