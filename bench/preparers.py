@@ -25,6 +25,7 @@ import py7zr
 from sklearn.model_selection import train_test_split
 
 from bench.archives import extract_archive
+from bench.copying import walk
 from bench.graders import read_frame
 
 
@@ -324,24 +325,19 @@ def shared_preparer(kind: str) -> Callable[..., None]:
 def tree_files(tree: RawTree, rel: str) -> list[str]:
     """Every file under `rel` ("" for all) of a raw tree, recursively, as paths relative to the tree (sorted
     folder by folder), so a whole sub-tree can be copied one file at a time."""
-    folders, files = tree.children(rel)
-    prefix = f"{rel}/" if rel else ""
-    found = [prefix + name for name in files]
-    for folder in folders:
-        found += tree_files(tree, prefix + folder)
-    return found
+    return walk(tree.children, rel)
 
 
 def copy_folder(tree: RawTree, rel: str, dest: Path) -> None:
     """Every file under `rel` of `tree` ("" for all of it) into `dest`, keeping sub-folders, one
     file at a time (a patient's scan folder can hold hundreds of DICOM slices; nothing is held in
     memory at once)."""
-    folders, files = tree.children(rel)
     dest.mkdir(parents=True, exist_ok=True)
-    for name in files:
-        tree.copy(f"{rel}/{name}" if rel else name, dest / name)
-    for name in folders:
-        copy_folder(tree, f"{rel}/{name}" if rel else name, dest / name)
+    prefix = f"{rel}/" if rel else ""
+    for path in tree_files(tree, rel):
+        target = dest / path[len(prefix):]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tree.copy(path, target)
 
 
 def copy_raw(raw: Path, name: str, dest: Path) -> None:

@@ -16,6 +16,7 @@ from bench.group import RECORD_FILE, GroupError, read_attempts, run_name
 from bench.executors import Ended
 from bench.hardware import Gpu, Hardware, default_workers
 from bench.runner import RunSpec
+from bench.splits import SPLITS
 
 from .synthetic import record
 
@@ -98,7 +99,7 @@ def _args(*argv: str):
     return build_parser().parse_args(["run", *argv])
 
 
-def test_grid_flags_build_the_grid_and_plain_flags_stay_a_single_run():
+def test_grid_flags_build_the_grid_and_plain_flags_stay_a_single_run(monkeypatch):
     assert not is_grid(_args("--agent", "aide", "--comp", "titanic-offline", "--seed", "3"))
     g = build_grid(_args("--agents", "a,b", "--comps", "x,y", "--seeds", "3", "--seed", "5", "--model", "m",
                          "--cpus-per-run", "2", "--gpus-per-run", "1", "--snapshot-every", "1h", "--time-limit", "2h"))
@@ -109,6 +110,9 @@ def test_grid_flags_build_the_grid_and_plain_flags_stay_a_single_run():
     assert one.agents == ("aide",) and one.competitions == ("titanic-offline",) and one.seeds == (0,)
     with pytest.raises(ValueError, match="--gpus-per-run"):
         build_grid(_args("--seeds", "2", "--gpus", "0"))
+    assert len(build_grid(_args("--split", "medium", "--model", "m")).competitions) == 38  # all have entries
+    # a split naming a competition mle-suite has no folder for yet (as when MLE-bench adds one)
+    monkeypatch.setitem(SPLITS, "medium", (*SPLITS["medium"], "a-competition-added-later"))
     with pytest.raises(ValueError, match="without an entry in mle-suite"):
         build_grid(_args("--split", "medium", "--model", "m"))
     assert build_grid(_args("--split", "offline", "--model", "m")).competitions[0].endswith("-offline")
