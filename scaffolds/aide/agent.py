@@ -401,7 +401,8 @@ class _Session:
             parts = smaller
 
     def _generate(self, node: Node, parent: Node | None, ctx: prompts.PromptContext) -> None:
-        """Plan and code from the code model; re-ask when the reply has no code."""
+        """Plan and code from the code model; re-ask when the reply has no code, or (aids.whole_script)
+        only a fragment of the parent's script."""
         parts, extra, text = self._parts(node, ctx), (), ""
         for _ in range(self.cfg.prompt.code_retries + 1):
             result, seconds = self._chat_prompt(self.llm, node, lambda p: self._prompt(node, parent, ctx, p),
@@ -409,12 +410,20 @@ class _Session:
             node.timing.code_llm_s += seconds
             text = result.text or ""
             node.code = extract_code(text)
-            if node.code:
+            reminder = self._reminder(node.code, parent)
+            if reminder is None:
                 break
-            if self.dev.remind_on_no_code:
-                extra = (Message(role="assistant", content=text[:MAX_REPLY_ECHO]),
-                         Message(role="user", content=prompts.no_code_reminder()))
+            extra = (Message(role="assistant", content=text[:MAX_REPLY_ECHO]), Message(role="user", content=reminder))
         node.plan = extract_plan(text) if node.code else text.strip()[:2000]
+
+    def _reminder(self, code: str, parent: Node | None) -> str | None:
+        """What to re-ask about a reply's code (None: nothing). A small model asked to fix one line
+        often answers with that line alone, which would run as a script of its own."""
+        if not code:
+            return prompts.no_code_reminder() if self.dev.remind_on_no_code else None
+        if self.cfg.aids.whole_script and parent is not None and aids.is_fragment(code, parent.code):
+            return prompts.fragment_reminder(len(code.splitlines()), len(parent.code.splitlines()))
+        return None
 
     # ---- execution --------------------------------------------------------------------------
     # The workspace is the agent's: it is only ever read, cleared and written through the sandbox API,

@@ -82,6 +82,7 @@ class Aids:
     worked_example: bool = False  # a made-up dataset's schema and the script written from it, in drafts
     error_focus: bool = False  # debug prompts lead with the failing line and the exception
     json_review: bool = False  # the review reply is constrained to its JSON schema (llama.cpp grammar)
+    whole_script: bool = False  # a debug/improve reply with a fragment of the parent's script is re-asked
 
 
 @dataclass(frozen=True)

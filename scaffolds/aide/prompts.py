@@ -264,6 +264,11 @@ def no_code_reminder() -> str:
     return templates()["no_code_reminder"].strip()
 
 
+def fragment_reminder(lines: int, parent_lines: int) -> str:
+    return string.Template(templates()["aids"]["fragment"].strip()).safe_substitute(
+        lines=lines, parent_lines=parent_lines)
+
+
 def exec_footer(killed_reason: str | None, timed_out: bool, seconds: float, limit_s: float,
                 explain: bool) -> str:
     """The line after a script's output: how long it ran, or which sandbox limit stopped it. With

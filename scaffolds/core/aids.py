@@ -331,6 +331,14 @@ _HINTS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def is_fragment(code: str, parent_code: str, share: float = 0.5) -> bool:
+    """Is `code` a piece of a script rather than a whole one: fewer than `share` of the lines of the
+    script it replaces (blank lines not counted)?"""
+    def count(text: str) -> int:
+        return sum(1 for line in text.splitlines() if line.strip())
+    return count(code) < share * count(parent_code)
+
+
 def exception_hint(exception: str) -> str:
     """The usual cause of `exception` ("Type: message"), or "" when the type is not a common one."""
     kind = exception.split(":", 1)[0].strip().rsplit(".", 1)[-1]

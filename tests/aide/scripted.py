@@ -45,6 +45,8 @@ X, y = features(train, fill), train["Survived"]
 '''
 
 SOLUTIONS: dict[str, str] = {
+    # what a small model sends when asked to fix one line: that line alone
+    "fragment": "import pandas as pd\n",
     # women survive: weak but valid
     "sex_rule": _HEAD + '''
 acc = ((train["Sex"] == "female").astype(int) == y).mean()

@@ -95,7 +95,7 @@ def test_node_over_its_timeout_is_killed_and_marked(titanic, open_titanic_sandbo
 def test_review_contradicting_the_competitions_direction_is_a_bug(titanic, open_titanic_sandbox, tmp_path):
     # the forest draft scores higher; the second review claims lower is better, against the competition
     result, nodes, rd, journal = run_aide(titanic, open_titanic_sandbox, tmp_path, ["sex_rule", "forest"], steps=2,
-                                          overrides=["search.num_drafts=2"], flip_at={1})
+                                          overrides=["search.num_drafts=2", "deviations.check_metric=true"], flip_at={1})
     assert journal["maximize"] is True and journal["direction_source"] == "task"
     assert nodes[1]["review_lower_is_better"] is True and nodes[1]["is_buggy"]
     assert nodes[1]["bug_reasons"] == ["the printed metric is not the competition's metric"]
@@ -222,3 +222,21 @@ def test_small_model_aids_shape_the_prompts_and_switch_off(titanic, open_titanic
     if aids:
         assert "The script stopped at line" in debug and "KeyError" in debug and "Usual cause: a column" in debug
         assert debug.rstrip().endswith(debug.split("# The error to fix")[1].rstrip())  # the last section
+
+
+@pytest.mark.parametrize("whole_script", [True, False])
+def test_a_debug_reply_with_a_fragment_of_the_script_is_asked_again(titanic, open_titanic_sandbox, tmp_path,
+                                                                     whole_script):
+    """aids.whole_script: a fix that is one line, not a script, is asked for again as a whole script;
+    off, the line runs on its own (and writes nothing)."""
+    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path, ["crash", "fragment", "sex_rule"],
+                                    steps=2, overrides=["search.num_drafts=1", "search.debug_prob=1",
+                                                        f"aids.whole_script={str(whole_script).lower()}"])
+    debug = nodes[1]
+    assert debug["stage"] == "debug"
+    if whole_script:
+        assert not debug["is_buggy"] and "female" in debug["code"] and debug["usage"]["calls"] == 3  # 2 code + review
+        calls = [json.loads(line) for line in rd.llm_log.read_text().splitlines()]
+        assert any("only part of a script (1 lines" in json.dumps(c["requests"]) for c in calls)
+    else:
+        assert debug["is_buggy"] and debug["code"].strip() == "import pandas as pd"

@@ -216,7 +216,7 @@ def test_a_prompt_over_the_context_window_loses_memory_first_never_the_instructi
     rd = RunDir(tmp_path / "run")
     with ScriptedServer(rule=rule) as server:
         sandbox = open_titanic_sandbox(rd.workspace)
-        AideAgent(config("search.num_drafts=2")).run(make_task(titanic, sandbox, steps=2), sandbox,
+        AideAgent(config("search.num_drafts=2", "aids=false")).run(make_task(titanic, sandbox, steps=2), sandbox,
                                                       scripted_llm(server, rd), rd)
         first, refused, accepted = code_requests(server)
     assert "# Memory" in prompt_text(refused) and "# Memory" not in prompt_text(accepted)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from scaffolds.core.aids import (CELL, data_schema, error_focus, example_schema, exception_hint, failing_script,
-                                 find_tables,
+                                 find_tables, is_fragment,
                                  metric_advice,
                                  worked_example)
 
@@ -156,3 +156,11 @@ def test_the_example_schema_names_what_the_example_script_uses() -> None:
 def test_exception_hints_follow_the_exception_type_and_message(exception: str, words: str) -> None:
     hint = exception_hint(exception)
     assert (words in hint) if words else hint == ""
+
+
+def test_a_fragment_is_under_half_the_lines_of_the_script_it_replaces() -> None:
+    script = "\n".join(f"line_{i} = {i}" for i in range(20))
+    assert is_fragment("import pandas as pd\n", script)
+    assert not is_fragment(script.replace("line_3 = 3", "line_3 = 4"), script)
+    assert not is_fragment("\n".join(script.splitlines()[:12]), script)
+    assert is_fragment("a = 1\n\n\n\n\n\n\n\n\n\n\n\nb = 2\n", script)  # blank lines do not count
