@@ -411,9 +411,11 @@ class _Session:
             text = result.text or ""
             node.code = extract_code(text)
             reminder = self._reminder(node.code, parent)
-            if reminder is None:
+            if node.code and reminder is None:
                 break
-            extra = (Message(role="assistant", content=text[:MAX_REPLY_ECHO]), Message(role="user", content=reminder))
+            if reminder is not None:  # else (MLE-bench's AIDE) the same prompt is sent again
+                extra = (Message(role="assistant", content=text[:MAX_REPLY_ECHO]),
+                         Message(role="user", content=reminder))
         node.plan = extract_plan(text) if node.code else text.strip()[:2000]
 
     def _reminder(self, code: str, parent: Node | None) -> str | None:
