@@ -39,6 +39,7 @@ class SeedResult:
     medal: str = "none"
     first_valid_s: float | None = None
     failures: Counter = field(default_factory=Counter)
+    import_fixes: Counter = field(default_factory=Counter)  # "added"/"replaced" import lines (aids.import_check)
     note: str = ""
 
 
@@ -56,6 +57,7 @@ def _journal_figures(run_dir: Path, started: float, result: SeedResult) -> None:
         return
     nodes = json.loads(journal.read_text()).get("nodes", [])
     for node in nodes:
+        result.import_fixes.update(fix.split(":")[0] for fix in node.get("import_fixes", []))
         if node.get("is_buggy"):
             reasons = node.get("bug_reasons") or ["?"]
             result.failures[node.get("exc_type") or reasons[0].split(":")[0]] += 1
@@ -96,6 +98,7 @@ def report(args: argparse.Namespace, results: list[SeedResult], load: tuple[floa
     walls = [r.wall_s for r in results]
     steps_per_min = sum(r.steps for r in results) / (sum(walls) / 60) if walls else 0.0
     failures = sum((r.failures for r in results), Counter())
+    fixes = sum((r.import_fixes for r in results), Counter())
     medals = Counter(r.medal for r in valid)
     command = "python benchmarks/first_run.py " + " ".join(
         [f"--agent {args.agent}", f"--comp {args.comp}", f"--seeds {args.seeds}", f"--sandbox {args.sandbox}",
@@ -112,6 +115,8 @@ def report(args: argparse.Namespace, results: list[SeedResult], load: tuple[floa
         f"- whole run: median {_minutes(statistics.median(walls))} min, longest {_minutes(max(walls))} min",
         f"- steps per minute: {steps_per_min:.2f}",
         "- failing steps: " + (", ".join(f"{k} x{v}" for k, v in failures.most_common()) or "none"),
+        "- import lines put in before a run (aids.import_check): "
+        + (", ".join(f"{k} x{v}" for k, v in fixes.most_common()) or "none"),
         "",
         "| seed | valid | score | medal | first valid (min) | run (min) | steps | end |",
         "|---|---|---|---|---|---|---|---|",

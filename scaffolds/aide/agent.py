@@ -34,7 +34,7 @@ from scaffolds.aide.resume import Heartbeat, carry_over_spending, open_journal, 
 from scaffolds.aide.review import REVIEW_TOOL_NAME, Review, bug_reasons, parse_review, review_parameters
 from scaffolds.aide.search import choose_parent, debug_depth_for, stage_for, step_rng
 from scaffolds.aide.tree_html import render_tree_html
-from scaffolds.core import aids
+from scaffolds.core import aids, import_check
 from scaffolds.core.agent import (AgentOptions, AgentResult, AgentStop, LimitsExceeded, TimeExceeded,
                                    stop_for)
 from scaffolds.core.llm import (LLM, Budget, BudgetExceeded, ChatResult, ContextWindowExceeded, LLMError, Message,
@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 MIN_STEP_SECONDS = 5.0  # below this much time left, a step cannot do anything useful
 HEARTBEAT_S = 10.0  # how often the elapsed time is written while a run works (bounds what a kill loses)
+IMPORT_CHECK_S = 60.0  # running a script's import lines alone (aids.import_check) takes seconds
 MAX_REPLY_ECHO = 2000  # characters of a code-less reply sent back when re-asking
 
 
@@ -417,6 +418,42 @@ class _Session:
                 extra = (Message(role="assistant", content=text[:MAX_REPLY_ECHO]),
                          Message(role="user", content=reminder))
         node.plan = extract_plan(text) if node.code else text.strip()[:2000]
+        if node.code and self.cfg.aids.import_check:
+            self._check_imports(node, lambda p: self._prompt(node, parent, ctx, p), parts, text)
+
+    def _check_imports(self, node: Node, build: Callable[[prompts.PromptParts], prompts.Prompt],
+                       parts: prompts.PromptParts, reply: str) -> None:
+        """aids.import_check: before the script runs, ask for the import lines it lacks (names it uses but
+        never defines), then for a fix of an import that fails in the sandbox. One question each; the
+        model writes the lines, the scaffold puts them in place."""
+        names = import_check.undefined_names(node.code)
+        if names:
+            lines = self._ask_lines(node, build, parts, reply, prompts.missing_imports(list(names)))
+            added = [s for s in lines if import_check.bound_names(s) & names.keys()]
+            node.code = import_check.with_imports(node.code, added)
+            node.import_fixes += [f"added: {s}" for s in added]
+        check, statements = import_check.check_script(node.code)
+        if not statements or self.remaining() < MIN_STEP_SECONDS:
+            return
+        script = f"code/imports_{node.step:04d}_{node.id}.py"
+        self.sandbox.write_file(script, check)
+        result = self.sandbox.run_script(script, timeout=min(IMPORT_CHECK_S, self.remaining()))
+        failed = import_check.failed_import(result.output, Path(script).name, statements)
+        if failed is None:
+            return
+        lines = self._ask_lines(node, build, parts, reply,
+                                prompts.failed_import(failed.statement, failed.exception))
+        node.code = import_check.replace_import(node.code, failed.statement, lines)
+        node.import_fixes += [f"replaced: {failed.statement} -> {'; '.join(lines)}"] if lines else []
+
+    def _ask_lines(self, node: Node, build: Callable[[prompts.PromptParts], prompts.Prompt],
+                   parts: prompts.PromptParts, reply: str, question: str) -> list[str]:
+        """The import statements of the code model's answer to `question`, asked after its `reply` in the
+        same conversation (a local server reuses the prompt it has already read)."""
+        extra = (Message(role="assistant", content=reply), Message(role="user", content=question))
+        result, seconds = self._chat_prompt(self.llm, node, build, parts, extra)
+        node.timing.code_llm_s += seconds
+        return import_check.import_statements(extract_code(result.text or "") or result.text or "")
 
     def _reminder(self, code: str, parent: Node | None) -> str | None:
         """What to re-ask about a reply's code (None: nothing). A small model asked to fix one line
@@ -486,7 +523,10 @@ class _Session:
     def _review(self, node: Node, ctx: prompts.PromptContext) -> None:
         """The feedback model's review and the verdict; an unreadable review makes the node buggy, and
         nothing is read from the script's output in its place."""
-        review = self._ask_review(node, ctx) if node.code else Review(False, "", None, None, None)
+        if not node.code or self.cfg.aids.skip_failed_review and node.exc_type:
+            review = Review(False, "", None, None, None)  # nothing ran, or it failed: nothing to review
+        else:
+            review = self._ask_review(node, ctx)
         node.reviewed = True
         node.analysis = review.summary
         node.review_lower_is_better = review.lower_is_better

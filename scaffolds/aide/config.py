@@ -83,6 +83,8 @@ class Aids:
     error_focus: bool = False  # debug prompts lead with the failing line and the exception
     json_review: bool = False  # the review reply is constrained to its JSON schema (llama.cpp grammar)
     whole_script: bool = False  # a debug/improve reply with a fragment of the parent's script is re-asked
+    import_check: bool = False  # missing or failing imports are asked for (import lines only) before the run
+    skip_failed_review: bool = False  # a script that raised is buggy without a review call
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,7 @@ class Node:
     exc_type: str | None = None
     exec_time_s: float = 0.0
     timeout_s: float = 0.0
+    import_fixes: list[str] = field(default_factory=list)  # import lines asked for before the run (aids)
     analysis: str = ""
     metric: float | None = None
     review_lower_is_better: bool | None = None

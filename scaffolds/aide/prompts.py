@@ -269,6 +269,16 @@ def fragment_reminder(lines: int, parent_lines: int) -> str:
         lines=lines, parent_lines=parent_lines)
 
 
+def missing_imports(names: list[str]) -> str:
+    return string.Template(templates()["aids"]["missing_imports"].strip()).safe_substitute(
+        names=", ".join(f"`{n}`" for n in names))
+
+
+def failed_import(statement: str, exception: str) -> str:
+    return string.Template(templates()["aids"]["failed_import"].strip()).safe_substitute(
+        statement=statement, exception=exception)
+
+
 def exec_footer(killed_reason: str | None, timed_out: bool, seconds: float, limit_s: float,
                 explain: bool) -> str:
     """The line after a script's output: how long it ran, or which sandbox limit stopped it. With

@@ -125,7 +125,8 @@ def test_budget_exhaustion_ends_run_with_a_graded_best_submission(titanic, open_
 
 def test_artifacts_tree_html_cost_and_timing(titanic, open_titanic_sandbox, tmp_path):
     result, nodes, rd, journal = run_aide(titanic, open_titanic_sandbox, tmp_path, ["crash", "forest", "sex_rule"],
-                                          steps=3, overrides=["search.num_drafts=1", "search.debug_prob=1"])
+                                          steps=3, overrides=["search.num_drafts=1", "search.debug_prob=1",
+                                                              "aids.skip_failed_review=false"])
     page = rd.tree_html.read_text()
     for node in nodes:
         assert f'data-id="{node["id"]}"' in page and (rd.node_dir(node["id"]) / "solution.py").exists()
@@ -240,3 +241,53 @@ def test_a_debug_reply_with_a_fragment_of_the_script_is_asked_again(titanic, ope
         assert any("only part of a script (1 lines" in json.dumps(c["requests"]) for c in calls)
     else:
         assert debug["is_buggy"] and debug["code"].strip() == "import pandas as pd"
+
+
+@pytest.mark.parametrize("import_check", [True, False])
+def test_a_missing_import_is_asked_for_before_the_script_runs(titanic, open_titanic_sandbox, tmp_path,
+                                                              import_check):
+    """aids.import_check: a script using `pd` without importing it gets the import line the model gives
+    when asked for it (lines binding no missing name are dropped) and runs; off, it fails with NameError."""
+    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path, ["sex_rule_no_import", "pandas_import"],
+                                    steps=1, overrides=["search.num_drafts=1",
+                                                        f"aids.import_check={str(import_check).lower()}"])
+    (node,) = nodes
+    if import_check:
+        assert not node["is_buggy"], node["output"]
+        assert node["import_fixes"] == ["added: import pandas as pd"] and "nosuchname" not in node["code"]
+        assert node["code"].index("import pandas as pd") < node["code"].index("pd.read_csv")
+        calls = [json.loads(line) for line in rd.llm_log.read_text().splitlines()]
+        assert any("never imports or defines: `pd`" in json.dumps(c["requests"]) for c in calls)
+    else:
+        assert node["is_buggy"] and node["exc_type"] == "NameError" and node["import_fixes"] == []
+
+
+def test_an_import_that_fails_in_the_sandbox_is_replaced_before_the_script_runs(titanic, open_titanic_sandbox,
+                                                                                tmp_path):
+    """aids.import_check: the script's imports run alone in the sandbox first; the failing one is shown
+    to the model with its exception, and the model's corrected line takes its place."""
+    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path,
+                                    ["sex_rule_wrong_import", "compose_import"], steps=1,
+                                    overrides=["search.num_drafts=1"])
+    (node,) = nodes
+    assert not node["is_buggy"], node["output"]
+    assert node["code"].startswith("from sklearn.compose import ColumnTransformer\n")
+    assert node["import_fixes"] == ["replaced: from sklearn.preprocessing import ColumnTransformer"
+                                    " -> from sklearn.compose import ColumnTransformer"]
+    calls = [json.dumps(json.loads(line)["requests"]) for line in rd.llm_log.read_text().splitlines()]
+    assert any("fails when run: `from sklearn.preprocessing import ColumnTransformer` (ImportError: cannot import"
+               in c for c in calls)
+
+
+@pytest.mark.parametrize("skip", [True, False])
+def test_a_script_that_raised_is_judged_without_a_review_call(titanic, open_titanic_sandbox, tmp_path, skip):
+    """aids.skip_failed_review: the exception already makes the node buggy, so no review is asked for it
+    (the script that works is still reviewed); off, every script is reviewed, as AIDE did."""
+    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path, ["crash", "sex_rule"], steps=2,
+                                    overrides=["search.num_drafts=1", "search.debug_prob=1",
+                                               f"aids.skip_failed_review={str(skip).lower()}"])
+    crash, fix = nodes
+    assert crash["is_buggy"] and "the script failed (KeyError)" in crash["bug_reasons"]
+    assert ("the reviewer found a bug" in crash["bug_reasons"]) is not skip
+    assert crash["usage"]["calls"] == (1 if skip else 2) and fix["usage"]["calls"] == 2
+    assert not fix["is_buggy"] and fix["metric"] is not None

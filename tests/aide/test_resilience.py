@@ -235,7 +235,7 @@ def test_the_debug_prompt_says_why_and_names_an_out_of_memory_kill(titanic, open
         sandbox = open_titanic_sandbox(rd.workspace, memory_mb=300)
         if not sandbox.isolation.capabilities.memory_limited:
             pytest.fail("this backend cannot limit memory; the test needs a memory limit to be enforced")
-        AideAgent(config("search.num_drafts=1", "search.debug_prob=1")).run(
+        AideAgent(config("search.num_drafts=1", "search.debug_prob=1", "aids.skip_failed_review=false")).run(
             make_task(titanic, sandbox, steps=2), sandbox, scripted_llm(server, rd), rd)
         debug = prompt_text(code_requests(server)[1])
     oom = json.loads(rd.journal.read_text())["nodes"][0]
