@@ -141,23 +141,34 @@ def _encode_varint(value: int) -> bytes:
             return bytes(out)
 
 
-def without_feature(example: bytes, key: str) -> bytes:
-    """A serialized Example without its feature `key` (the other features' bytes unchanged)."""
+def feature_names(example: bytes) -> list[str]:
+    """The keys of a serialized Example's features, in stored order."""
+    names = []
+    for number, features in _fields(example):
+        if number == 1:
+            names += [dict(_fields(entry)).get(1, b"").decode("utf-8", "replace")
+                      for entry_number, entry in _fields(features) if entry_number == 1]
+    return names
+
+
+def without_features(example: bytes, keys: tuple[str, ...]) -> bytes:
+    """A serialized Example without its features named in `keys` (the other features' bytes unchanged)."""
+    drop = {key.encode() for key in keys}
     kept = []
     for number, features in _fields(example):
         if number != 1:
             raise TFRecordError(f"an Example holds an unexpected field {number}")
         for entry_number, entry in _fields(features):
-            if entry_number == 1 and dict(_fields(entry)).get(1) != key.encode():
+            if entry_number == 1 and dict(_fields(entry)).get(1) not in drop:
                 kept.append(_length_field(1, entry))
     return _length_field(1, b"".join(kept))
 
 
-def copy_without_feature(source: Path, dest: Path, key: str) -> int:
-    """Copy a TFRecord file of Examples with feature `key` removed from every record; the count."""
+def copy_without_features(source: Path, dest: Path, keys: tuple[str, ...]) -> int:
+    """Copy a TFRecord file of Examples with the features `keys` removed from every record; the count."""
     count = 0
     with source.open("rb") as stream, dest.open("wb") as out:
         for data in records(stream, str(source)):
-            write_record(out, without_feature(data, key))
+            write_record(out, without_features(data, keys))
             count += 1
     return count

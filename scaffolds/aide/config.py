@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from scaffolds.core import config as core_config
+from scaffolds.core.aids import AidSwitches
 from scaffolds.core.config import ConfigError, build, merge, parse_duration, parse_override
 
 __all__ = ["AideConfig", "ConfigError", "ExecConfig", "ModelConfig", "PromptConfig", "SearchConfig", "build", "build_config",
@@ -73,14 +74,11 @@ class Deviations:
 
 
 @dataclass(frozen=True)
-class Aids:
-    """Help for a small code model (scaffolds/core/aids.py): what it is shown, never what it writes.
-    The `default` preset turns them on; the mlebench presets leave them off. `aids: true|false` sets
-    them all at once."""
+class Aids(AidSwitches):
+    """AIDE's aids (scaffolds/core/aids.py and import_check.py): the shared three, where AIDE shows the
+    schema and example in drafts (the schema also in improve and debug prompts, in place of the data
+    preview) and the error focus last in debug prompts; and four of its own."""
 
-    data_schema: bool = False  # id, target, numeric/categorical/text columns, submission header; replaces the preview
-    worked_example: bool = False  # a made-up dataset's schema and the script written from it, in drafts
-    error_focus: bool = False  # debug prompts lead with the failing line and the exception
     json_review: bool = False  # the review reply is constrained to its JSON schema (llama.cpp grammar)
     whole_script: bool = False  # a debug/improve reply with a fragment of the parent's script is re-asked
     import_check: bool = False  # missing or failing imports are asked for (import lines only) before the run

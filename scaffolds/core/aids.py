@@ -31,6 +31,17 @@ _REGRESSION_METRICS = ("rmse", "mse", "mae", "rmsle", "r2", "mape", "smape")
 
 
 @dataclass(frozen=True)
+class AidSwitches:
+    """The aids every scaffold has, one switch each. Off here and in the mlebench presets, on in each
+    scaffold's `default` preset, whose comments say where each one shows up; a scaffold may add its own
+    (AIDE does). `aids: true|false` in a config sets them all."""
+
+    data_schema: bool = False  # the columns by kind, missing values, the submission header and the metric
+    worked_example: bool = False  # a complete script for a made-up dataset, next to that dataset's schema
+    error_focus: bool = False  # a traceback's failing line, exception and usual cause, where the model reads last
+
+
+@dataclass(frozen=True)
 class Tables:
     """The CSV files of a tabular task: where the labels, the rows to predict and the expected format are."""
 

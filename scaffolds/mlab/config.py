@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from scaffolds.core import config as core_config
+from scaffolds.core.aids import AidSwitches
 from scaffolds.core.config import ConfigError, parse_override
 from scaffolds.core.task import TaskLimits
 
@@ -81,17 +82,6 @@ class FixesConfig:
 
 
 @dataclass(frozen=True)
-class AidsConfig:
-    """Help for a small model (scaffolds/core/aids.py): what it is shown, never what it writes. Off here
-    and in the mlebench presets, on in `default`; `aids: true|false` sets them all."""
-
-    data_schema: bool = False  # the columns by kind, the submission header and the metric, after the problem
-    worked_example: bool = False  # a complete script for a made-up dataset: in the first prompt, and to
-    # the edit model when Edit Script (AI) writes a new script
-    error_focus: bool = False  # a failed Execute Script's observation leads with the failing line and exception
-
-
-@dataclass(frozen=True)
 class OutageConfig:
     """fixes.outage_not_format_error: how long one call may wait out an unavailable LLM service."""
 
@@ -114,7 +104,7 @@ class MlabConfig:
     actions: ActionsConfig = field(default_factory=ActionsConfig)
     fixes: FixesConfig = field(default_factory=FixesConfig)
     outage: OutageConfig = field(default_factory=OutageConfig)
-    aids: AidsConfig = field(default_factory=AidsConfig)
+    aids: AidSwitches = field(default_factory=AidSwitches)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -168,7 +158,7 @@ def load_config(preset: str = "default", config_file: Path | None = None,
                 overrides: list[dict[str, Any]] | None = None) -> MlabConfig:
     """Preset, then config file, then overrides (dicts, e.g. from `parse_override`); `aids: true|false`
     stands for every aid."""
-    return core_config.load(MlabConfig, PRESET_DIR, preset, config_file, overrides, switches={"aids": AidsConfig})
+    return core_config.load(MlabConfig, PRESET_DIR, preset, config_file, overrides, switches={"aids": AidSwitches})
 
 
 def resolve_roles(config: MlabConfig, given: Mapping[str, str] | None = None) -> dict[str, RoleConfig]:

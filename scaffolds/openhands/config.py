@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from scaffolds.core import config as core_config
+from scaffolds.core.aids import AidSwitches
 from scaffolds.core.config import ConfigError, build, expand_switches, merge, merge_limits, parse_override
 from scaffolds.core.task import TaskLimits
 
@@ -56,16 +57,6 @@ class FixConfig:
 
 
 @dataclass(frozen=True)
-class AidsConfig:
-    """Help for a small model (scaffolds/core/aids.py): what it is shown, never what it writes. Off here
-    and in the mlebench presets, on in `default`; `aids: true|false` sets them all."""
-
-    data_schema: bool = False  # the columns by kind, the submission header and the metric, in the task message
-    worked_example: bool = False  # a complete script for a made-up dataset, in the task message
-    error_focus: bool = False  # a bash or cell observation with a traceback leads with the failing line
-
-
-@dataclass(frozen=True)
 class CondenserConfig:
     trigger_fraction: float = 0.75  # condense when the prompt passes this share of the window
     max_input_tokens: int | None = None  # the window to plan for; None: the model's own
@@ -86,7 +77,7 @@ class CodeActConfig:
     actions: ActionConfig = field(default_factory=ActionConfig)
     fixes: FixConfig = field(default_factory=FixConfig)
     condenser: CondenserConfig = field(default_factory=CondenserConfig)
-    aids: AidsConfig = field(default_factory=AidsConfig)
+    aids: AidSwitches = field(default_factory=AidSwitches)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -124,7 +115,7 @@ def load_config(preset: str | None = None, overrides: list[str] | tuple[str, ...
                 models: dict[str, str] | None = None) -> CodeActConfig:
     """Preset (default: `default`), then `key.sub=value` overrides, then the models named by role
     ("main" and "condenser"). `aids: true|false` stands for every aid."""
-    switches = {"aids": AidsConfig}
+    switches = {"aids": AidSwitches}
     data = expand_switches(core_config.read_preset(PRESET_DIR, preset or "default"), switches)
     for text in overrides:
         data = merge(data, expand_switches(parse_override(text), switches))

@@ -22,6 +22,7 @@ from bench.data import checksums, prepare
 from bench.grade import grade_submission, score_submission
 from bench.paths import MARKER, CompetitionPaths
 from bench.registry import get_competition
+from bench.tfrecord import bytes_feature, feature_names, records
 from bench.validate import make_validator
 from tests.bench.fake_kaggle import FakeKaggle, competition_archive, leaderboard_rows
 from tests.bench.golden import files_digest, golden_ids, load, md5, tree_digest
@@ -90,6 +91,28 @@ def test_prepared_files_equal_mle_bench(prepared):
     sample_side = "private" if schema.sample_is_private else "public"
     assert prepared.golden["answers"] == f"private/{schema.answers_file}"
     assert prepared.golden["sample"] == f"{sample_side}/{schema.sample_file}"
+
+
+LABEL_FEATURES = {"target", "label", "diagnosis", "benign_malignant"}
+
+
+def test_no_public_tfrecord_holds_a_test_label(prepared):
+    """Held-out images published as TFRecords carry no label feature (P-B1, P-B2): a record of a public
+    file whose `image_name` is a test id must not say what the answers say."""
+    files = sorted((prepared.paths.prepared / "public").rglob("*.tfrec"))
+    if not files:
+        return
+    answers = (prepared.paths.prepared / "private" / prepared.comp.schema.answers_file).read_text()
+    test_ids = {Path(line.split(",")[0]).stem for line in answers.splitlines()[1:]}
+    held_out = 0
+    for path in files:
+        with path.open("rb") as stream:
+            for example in records(stream, str(path)):
+                names = bytes_feature(example, "image_name")
+                if names and Path(names[0].decode()).stem in test_ids:
+                    held_out += 1
+                    assert not LABEL_FEATURES & set(feature_names(example)), path
+    assert held_out, "the test images are in the public TFRecord files (else this test checks nothing)"
 
 
 def _submission_base(p: Prepared) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.tfrecord import (TFRecordError, bytes_feature, copy_without_feature, masked_crc32c, string_ids,
-                            without_feature)
+from bench.tfrecord import (TFRecordError, bytes_feature, copy_without_features, feature_names, masked_crc32c, string_ids,
+                            without_features)
 from tests.bench.raw._tfrecord import _masked_crc, example, tfrecord
 
 
@@ -42,11 +42,14 @@ def test_checksum_is_tensorflows():
 
 
 def test_a_feature_is_removed_and_the_rest_kept_byte_for_byte(tmp_path):
-    records = [example({"image": b"\xff\xd8jpeg", "image_name": f"{i}.jpg".encode(), "target": i}) for i in range(3)]
+    records = [example({"image": b"\xff\xd8jpeg", "image_name": f"{i}.jpg".encode(), "target": i, "diagnosis": 2})
+               for i in range(3)]
     source, dest = tmp_path / "in.tfrec", tmp_path / "out.tfrec"
     source.write_bytes(tfrecord(records))
-    assert copy_without_feature(source, dest, "target") == 3
+    assert copy_without_features(source, dest, ("target", "diagnosis", "absent")) == 3
     expected = [example({"image": b"\xff\xd8jpeg", "image_name": f"{i}.jpg".encode()}) for i in range(3)]
     assert dest.read_bytes() == tfrecord(expected)
     assert string_ids(dest, "image_name") == ["0.jpg", "1.jpg", "2.jpg"]
-    assert without_feature(expected[0], "target") == expected[0]
+    assert without_features(expected[0], ("target",)) == expected[0]
+    assert feature_names(records[0]) == ["image", "image_name", "target", "diagnosis"]
+    assert feature_names(expected[0]) == ["image", "image_name"]

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from scaffolds.core.aids import AidSwitches
 from scaffolds.core.agent import AgentOptions
 from scaffolds.core.config import ConfigError
 from scaffolds.core.llm import ChatResult, Usage
@@ -227,10 +228,8 @@ def test_every_action_in_the_prompts_has_a_handler_with_the_same_arguments():
 
 
 def test_aids_are_on_in_the_default_preset_only_and_switch_singly_or_together():
-    from scaffolds.mlab.config import AidsConfig
-
-    assert load_config("default").aids == AidsConfig(True, True, True)
-    assert load_config("mlebench").aids == load_config("mlebench-original").aids == AidsConfig()
-    assert load_config("default", overrides=[parse_override("aids=false")]).aids == AidsConfig()
+    assert load_config("default").aids == AidSwitches(True, True, True)
+    assert load_config("mlebench").aids == load_config("mlebench-original").aids == AidSwitches()
+    assert load_config("default", overrides=[parse_override("aids=false")]).aids == AidSwitches()
     assert load_config("default", overrides=[parse_override("aids.worked_example=false")]).aids == \
-        AidsConfig(True, False, True)
+        AidSwitches(True, False, True)

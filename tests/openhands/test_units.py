@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from scaffolds.core.aids import AidSwitches
 from scaffolds.aide.config import ConfigError
 from scaffolds.core.agent import AgentOptions, ConfigurableAgent, get_agent_class
 from scaffolds.core.llm import LLM
@@ -182,10 +183,8 @@ def test_the_first_tag_block_written_is_the_action_not_a_later_finish():
 
 
 def test_aids_are_on_in_the_default_preset_only_and_switch_singly_or_together():
-    from scaffolds.openhands.config import AidsConfig
-
-    assert load_config("default").aids == AidsConfig(True, True, True)
-    assert load_config("mlebench").aids == load_config("mlebench-original").aids == AidsConfig()
-    assert load_config("default", ["aids=false"]).aids == AidsConfig()
-    assert load_config("default", ["aids.error_focus=false"]).aids == AidsConfig(True, True, False)
-    assert load_config("mlebench", ["aids=true"]).aids == AidsConfig(True, True, True)
+    assert load_config("default").aids == AidSwitches(True, True, True)
+    assert load_config("mlebench").aids == load_config("mlebench-original").aids == AidSwitches()
+    assert load_config("default", ["aids=false"]).aids == AidSwitches()
+    assert load_config("default", ["aids.error_focus=false"]).aids == AidSwitches(True, True, False)
+    assert load_config("mlebench", ["aids=true"]).aids == AidSwitches(True, True, True)

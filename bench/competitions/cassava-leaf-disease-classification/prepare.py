@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 
 from bench.preparers import FileSource, RawFileMissing, read_table, split, write_files
-from bench.tfrecord import copy_without_feature, string_ids
+from bench.tfrecord import copy_without_features, string_ids
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def prepare(raw: Path, public: Path, private: Path) -> None:
             out_path = dest / f"ld_{kind}{number:02d}-{path.stem.split('-')[1]}.tfrec"
             if kind == "test":
                 logger.info("cassava: writing %s without the labels", out_path.name)
-                copy_without_feature(path, out_path, "target")
+                copy_without_features(path, out_path, ("target",))
             else:
                 shutil.copyfile(path, out_path)
     with FileSource(raw, "train_images") as images:

@@ -7,6 +7,10 @@ set: the rows of `train.csv` whose `image_name` is in them (raw row order kept).
 the DICOMs in `train/` and `test/`, the JPEGs in `jpeg/train/` and `jpeg/test/`, and the training
 TFRecord files renamed in file-name order: the two test files `test00-*`, `test01-*`, the others
 `train00-*` .. `train13-*`. Private: `test.csv` (`image_name,target`).
+
+One deliberate difference (bench/DEVIATIONS.md P-B2): MLE-bench copies the two held-out TFRecord files
+as they are, so every test record still carries its `target` (and its `diagnosis`, melanoma or not):
+the answers. Here they are written without those features; the image and metadata bytes are unchanged.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ import shutil
 from pathlib import Path
 
 from bench.preparers import FileSource, RawFileMissing, read_table, write_files
-from bench.tfrecord import string_ids
+from bench.tfrecord import copy_without_features, string_ids
 
 TEST_RECORDS = ("train00-2071.tfrec", "train06-2071.tfrec")
+LABEL_FEATURES = ("target", "diagnosis", "benign_malignant")  # each says whether the image is a melanoma
 TEST_COLUMNS = ["image_name", "patient_id", "sex", "age_approx", "anatom_site_general_challenge"]
 
 
@@ -50,11 +55,16 @@ def _copy_images(files: FileSource, public: Path, dest: str, suffix: str, train_
 
 
 def _copy_records(source: Path, dest: Path) -> None:
-    """The training TFRecord files, the test ones renumbered `testNN-<count>`, the rest `trainNN-<count>`."""
+    """The training TFRecord files, the test ones renumbered `testNN-<count>` (without their labels), the
+    rest `trainNN-<count>`."""
     dest.mkdir(parents=True, exist_ok=True)
     numbers = {"test": 0, "train": 0}
     for path in sorted(source.glob("train*.tfrec")):
         count = path.stem.split("-")[1]
         kind = "test" if path.name in TEST_RECORDS else "train"
-        shutil.copyfile(path, dest / f"{kind}{numbers[kind]:02d}-{count}.tfrec")
+        out = dest / f"{kind}{numbers[kind]:02d}-{count}.tfrec"
+        if kind == "test":
+            copy_without_features(path, out, LABEL_FEATURES)
+        else:
+            shutil.copyfile(path, out)
         numbers[kind] += 1
