@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 MIN_STEP_SECONDS = 5.0  # below this much time left, a step cannot do anything useful
 HEARTBEAT_S = 10.0  # how often the elapsed time is written while a run works (bounds what a kill loses)
+IMPORT_ROUNDS = 2  # questions for missing import lines per script (aids.import_check)
 IMPORT_CHECK_S = 60.0  # running a script's import lines alone (aids.import_check) takes seconds
 MAX_REPLY_ECHO = 2000  # characters of a code-less reply sent back when re-asking
 
@@ -424,12 +425,16 @@ class _Session:
     def _check_imports(self, node: Node, build: Callable[[prompts.PromptParts], prompts.Prompt],
                        parts: prompts.PromptParts, reply: str) -> None:
         """aids.import_check: before the script runs, ask for the import lines it lacks (names it uses but
-        never defines), then for a fix of an import that fails in the sandbox. One question each; the
-        model writes the lines, the scaffold puts them in place."""
-        names = import_check.undefined_names(node.code)
-        if names:
+        never defines; a second time for those the first answer missed), then for a fix of an import
+        that fails in the sandbox. The model writes the lines; the scaffold puts them in place."""
+        for _ in range(IMPORT_ROUNDS):  # a small model asked for four imports may give three
+            names = import_check.undefined_names(node.code)
+            if not names:
+                break
             lines = self._ask_lines(node, build, parts, reply, prompts.missing_imports(list(names)))
             added = [s for s in lines if import_check.bound_names(s) & names.keys()]
+            if not added:  # what is left is no import (a variable never defined): the run will say so
+                break
             node.code = import_check.with_imports(node.code, added)
             node.import_fixes += [f"added: {s}" for s in added]
         check, statements = import_check.check_script(node.code)

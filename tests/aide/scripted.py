@@ -65,13 +65,13 @@ model.fit(X, y)
 prediction = model.predict(features(test, fill))
 pd.DataFrame({"PassengerId": test["PassengerId"], "Survived": prediction}).to_csv(SUBMISSION, index=False)
 ''',
-    # the women rule with its pandas import dropped, as a small model does when it rewrites a script
+    # the women rule with its imports dropped, as a small model does when it rewrites a script
     "sex_rule_no_import": (_HEAD + '''
 acc = ((train["Sex"] == "female").astype(int) == y).mean()
 print(f"Validation accuracy: {acc:.4f}")
 prediction = (test["Sex"] == "female").astype(int)
 pd.DataFrame({"PassengerId": test["PassengerId"], "Survived": prediction}).to_csv(SUBMISSION, index=False)
-''').replace("import pandas as pd\n", ""),
+''').replace("import pandas as pd\n", "").replace("from pathlib import Path\n", ""),
     # ...and with a class imported from the wrong module
     "sex_rule_wrong_import": "from sklearn.preprocessing import ColumnTransformer\n" + _HEAD + '''
 acc = ((train["Sex"] == "female").astype(int) == y).mean()
@@ -81,6 +81,7 @@ pd.DataFrame({"PassengerId": test["PassengerId"], "Survived": prediction}).to_cs
 ''',
     # answers to the import questions (aids.import_check); a line that binds no name asked for is dropped
     "pandas_import": "import pandas as pd\nimport nosuchname_at_all\n",
+    "path_import": "from pathlib import Path\n",
     "compose_import": "from sklearn.compose import ColumnTransformer\n",
     "crash": _HEAD + '''
 print(train["Agee"].mean())

@@ -246,18 +246,22 @@ def test_a_debug_reply_with_a_fragment_of_the_script_is_asked_again(titanic, ope
 @pytest.mark.parametrize("import_check", [True, False])
 def test_a_missing_import_is_asked_for_before_the_script_runs(titanic, open_titanic_sandbox, tmp_path,
                                                               import_check):
-    """aids.import_check: a script using `pd` without importing it gets the import line the model gives
-    when asked for it (lines binding no missing name are dropped) and runs; off, it fails with NameError."""
-    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path, ["sex_rule_no_import", "pandas_import"],
-                                    steps=1, overrides=["search.num_drafts=1",
-                                                        f"aids.import_check={str(import_check).lower()}"])
+    """aids.import_check: a script using `pd` and `Path` without importing them gets the import lines the
+    model gives when asked (lines binding no missing name are dropped; a name the first answer missed is
+    asked for again) and runs; off, it fails with NameError."""
+    result, nodes, rd, _ = run_aide(titanic, open_titanic_sandbox, tmp_path,
+                                    ["sex_rule_no_import", "pandas_import", "path_import"], steps=1,
+                                    overrides=["search.num_drafts=1",
+                                               f"aids.import_check={str(import_check).lower()}"])
     (node,) = nodes
     if import_check:
         assert not node["is_buggy"], node["output"]
-        assert node["import_fixes"] == ["added: import pandas as pd"] and "nosuchname" not in node["code"]
+        assert node["import_fixes"] == ["added: import pandas as pd", "added: from pathlib import Path"]
+        assert "nosuchname" not in node["code"]
         assert node["code"].index("import pandas as pd") < node["code"].index("pd.read_csv")
-        calls = [json.loads(line) for line in rd.llm_log.read_text().splitlines()]
-        assert any("never imports or defines: `pd`" in json.dumps(c["requests"]) for c in calls)
+        calls = [json.dumps(json.loads(line)["requests"]) for line in rd.llm_log.read_text().splitlines()]
+        assert any("never imports or defines: `Path`, `pd`." in c for c in calls)
+        assert any("never imports or defines: `Path`." in c for c in calls)
     else:
         assert node["is_buggy"] and node["exc_type"] == "NameError" and node["import_fixes"] == []
 
