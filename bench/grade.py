@@ -18,7 +18,8 @@ from typing import Any, Callable, Sequence
 from bench.competition import Competition
 from bench.errors import InvalidSubmissionError
 from bench.graders import read_frame
-from bench.medals import Leaderboard, Medals, Thresholds, award, leaderboard_direction, medal_thresholds
+from bench.medals import (SCORE_DECIMALS, Leaderboard, Medals, Thresholds, award, leaderboard_direction,
+                          medal_thresholds)
 from bench.metrics import get_metric
 from bench.paths import NotPrepared, is_prepared, prepare_command
 from bench.registry import get_competition as registry_competition
@@ -118,7 +119,7 @@ def generic_score(comp: Competition, submission: Any, answers: Any) -> float:
 
 
 def score_submission(comp: Competition, path: Path, data_dir: Path) -> tuple[float | None, str]:
-    """(score rounded to 5 decimals, message). Score None when the submission is invalid or the
+    """(score rounded to SCORE_DECIMALS (5) decimals, message). Score None when the submission is invalid or the
     grader failed; the message says which and why.
 
     A competition with a grader (every MLE-bench one) is scored exactly as MLE-bench scores it: the
@@ -144,7 +145,7 @@ def score_submission(comp: Competition, path: Path, data_dir: Path) -> tuple[flo
         logger.exception("GRADER BUG while grading %s for %s", path, comp.id)
         return None, f"Grader error (the submission is counted invalid, as MLE-bench does): {type(exc).__name__}: {exc}"
     score = float(score)
-    return round(score, 5), ("Score is NaN: it can never win a medal." if math.isnan(score) else "")
+    return round(score, SCORE_DECIMALS), ("Score is NaN: it can never win a medal." if math.isnan(score) else "")
 
 
 def _load_thresholds(comp: Competition, data_dir: Path, warnings: list[str]) -> Thresholds | None:

@@ -31,7 +31,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from bench.competition import Competition
-from bench.medals import medal_thresholds
+from bench.medals import SCORE_DECIMALS, medal_thresholds
 from bench.metrics import get_metric
 from bench.paths import ensure_prepared
 
@@ -170,7 +170,7 @@ def build_ladder(comp: Competition, data_dir: Path | None = None,
             submission = sol(wb)
         score = score_submission(comp, submission, answers)
         row = LadderRow(f"reference:{sol.name}", sol.name, sol.family, dict(sol.params), sol.baseline,
-                        round(score, 6), round(time.perf_counter() - start, 2),
+                        round(score, SCORE_DECIMALS), round(time.perf_counter() - start, 2),
                         round(time.process_time() - cpu_start, 2))
         logger.info("%s: %s = %.5f (%.1f s)", row.team_name, comp.metric.name, score, row.seconds)
         result.rows.append(row)

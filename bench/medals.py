@@ -20,6 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+# MLE-bench rounds a submission's score to 5 decimals before it meets the leaderboard; a leaderboard we
+# build ourselves (the offline reference ladders) stores its scores the same way, so that a submission
+# scoring exactly what a ladder row scored ties that row.
+SCORE_DECIMALS = 5
+
 logger = logging.getLogger(__name__)
 
 

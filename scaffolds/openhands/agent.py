@@ -391,7 +391,9 @@ class _Session:
             metric = prompts.text("aids_metric", metric=self.task.metric_name) if self.task.metric_name else ""
             text += prompts.text("aids_schema", metric=metric, schema=schema)
         if aid.worked_example:
-            text += prompts.text("aids_example", code_dir=paths.code,
+            # a 1.5B model shown a whole script otherwise answers <finish> or a command from the rules
+            cell = "one execute_ipython_cell call" if self.mode == "native" else "one <execute_ipython> block"
+            text += prompts.text("aids_example", code_dir=paths.code, cell=cell,
                                  example=aids.worked_example(paths.data, submission).rstrip())
         return text
 

@@ -129,3 +129,21 @@ def test_cli_ladder_refuses_kaggle_competition(tmp_path, capsys):
 
     assert main(["ladder", "-c", "spaceship-titanic", "--data-dir", str(tmp_path)]) == 2
     assert "no reference ladder" in capsys.readouterr().err
+
+
+def test_a_submission_scoring_what_a_ladder_row_scored_ties_that_row(titanic, tmp_path):
+    """The committed ladder holds each score as the grader rounds a submission's (5 decimals): a ladder
+    solution's own submission, graded, gets exactly its row's score, and the row at the bronze line wins
+    bronze. (Stored at 6 decimals, titanic's 73/89 = 0.820225 once beat an equal submission's 0.82022.)"""
+    comp, data_dir = titanic
+    paths = competition_paths(comp, data_dir)
+    install_leaderboard(comp, paths.private, paths.leaderboard)
+    provenance = read_committed(comp)
+    at_bronze = [r for r in provenance["rows"] if r["score"] == provenance["bands"]["bronze"]]
+    row = min(at_bronze, key=lambda r: r["seconds"])
+    sol = next(s for s in ladder_for(comp) if s.name == row["solution"])
+    submission = tmp_path / "submission" / "submission.csv"
+    submission.parent.mkdir()
+    sol(Workbench(paths.public)).to_csv(submission, index=False)
+    report = grade_submission(comp, submission, data_dir)
+    assert report.score == row["score"] and report.bronze_medal and not report.silver_medal

@@ -122,6 +122,7 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(titanic, titanic
     assert ("header exactly `PassengerId,Survived`" in task_message) is on
     assert ("scored with the metric `accuracy`" in task_message) is on
     assert ("solves a different, made-up task" in task_message) is on and ("customer_id" in task_message) is on
+    assert ("Reply now with your version of this script in one execute_ipython_cell call" in task_message) is on
     _, ran, cell = (t["observation"]["text"] for t in turns(run_dir))
     assert "KeyError" in ran and "KeyError" in cell
     assert ran.startswith("Fix this first:\nThe script stopped at line 4: `print(train[\"Age_missing\"].mean())`\n"
