@@ -102,6 +102,7 @@ def report(args: argparse.Namespace, results: list[SeedResult], load: tuple[floa
     medals = Counter(r.medal for r in valid)
     command = "python benchmarks/first_run.py " + " ".join(
         [f"--agent {args.agent}", f"--comp {args.comp}", f"--seeds {args.seeds}", f"--sandbox {args.sandbox}",
+         *([f"--first-seed {args.first_seed}"] if args.first_seed else []),
          *args.overrides])
     lines = [
         f"## {args.label or args.agent}: {args.comp}, {len(results)} seeds ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
