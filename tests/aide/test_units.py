@@ -428,7 +428,7 @@ def test_from_options_resolves_in_order_and_user_limits_win():
     two = AideAgent.from_options(AgentOptions(models={"main": "openai/a", "feedback": "openai/b"}, make_llm=make_llm,
                                               limits=TaskLimits(wall_time_s=60, action_timeout_s=30)))
     assert made == [("openai/a", 0.2), ("openai/b", 0.1)] and two.feedback_llm.model == "openai/b"
-    assert (two.config.time_limit_s, two.config.exec.timeout_s, two.config.steps) == (60.0, 30.0, 10)
+    assert (two.config.time_limit_s, two.config.exec.timeout_s, two.config.steps) == (60.0, 30.0, 20)
     assert two.feedback_llm.derived["constrain_tools"] is True  # the default preset's aids.json_review
 
 
