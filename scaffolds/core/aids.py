@@ -288,6 +288,22 @@ CELL = "<cell>"  # error_focus's script name for code run as a Jupyter cell
 _EXCEPTION = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)\b.*)$", re.M)
 
 
+def traceback_end(output: str, script_name: str) -> tuple[int | None, str]:
+    """Where the last traceback in `output` left the script `script_name` (its line number, None when no
+    frame of it is shown) and the exception line ("Type: message", "" when none); (None, "") without a
+    traceback. `script_name` as for `error_focus`."""
+    if "Traceback (most recent call last)" not in output:
+        return None, ""
+    tail = output[output.rfind("Traceback (most recent call last)"):]
+    exceptions = _EXCEPTION.findall(tail)
+    exception = exceptions[-1].strip() if exceptions else ""
+    if script_name == CELL:
+        frames = list(_CELL_FRAME.finditer(tail))
+    else:
+        frames = [m for m in _FRAME.finditer(tail) if not script_name or m["file"].endswith(script_name)]
+    return (int(frames[-1]["line"]) if frames else None), exception
+
+
 def error_focus(code: str, output: str, script_name: str) -> str:
     """The line of `code` where the last traceback in `output` left the script, and the exception.
 
@@ -297,19 +313,11 @@ def error_focus(code: str, output: str, script_name: str) -> str:
     """
     if "Traceback (most recent call last)" not in output:
         return ""
-    tail = output[output.rfind("Traceback (most recent call last)"):]
-    exceptions = _EXCEPTION.findall(tail)
-    exception = exceptions[-1].strip() if exceptions else ""
-    if script_name == CELL:
-        frames = list(_CELL_FRAME.finditer(tail))
-    else:
-        frames = [m for m in _FRAME.finditer(tail) if not script_name or m["file"].endswith(script_name)]
+    number, exception = traceback_end(output, script_name)
     lines = code.splitlines()
     parts = []
-    if frames:
-        number = int(frames[-1]["line"])
-        if 1 <= number <= len(lines):
-            parts.append(f"The script stopped at line {number}: `{lines[number - 1].strip()}`")
+    if number is not None and 1 <= number <= len(lines):
+        parts.append(f"The script stopped at line {number}: `{lines[number - 1].strip()}`")
     if exception:
         parts.append(f"with {exception[:500]}")
         hint = exception_hint(exception)

@@ -13,13 +13,13 @@ imports resolve is learnt by running only the script's import statements, inside
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
 from pyflakes import checker, messages
 
-_FRAME_LINE = re.compile(r'File "[^"]*?{name}", line (?P<line>\d+)')
-_IMPORT_EXCEPTION = re.compile(r"^((?:ModuleNotFoundError|ImportError)\b.*)$", re.M)
+from scaffolds.core.aids import traceback_end
+
+_IMPORT_ERRORS = ("ImportError", "ModuleNotFoundError")
 
 
 def _parse(code: str) -> ast.Module | None:
@@ -103,14 +103,10 @@ def _one_line(statement: str) -> str:
 def failed_import(output: str, script_name: str, statements: list[str]) -> FailedImport | None:
     """Which of `statements` (the check script, named `script_name`) failed, from the check's output;
     None when it ran clean or failed in a way an import line cannot fix."""
-    exceptions = _IMPORT_EXCEPTION.findall(output)
-    frames = re.findall(_FRAME_LINE.pattern.format(name=re.escape(script_name)), output)
-    if not exceptions or not frames:
+    number, exception = traceback_end(output, script_name)
+    if number is None or not 1 <= number <= len(statements) or exception.split(":")[0] not in _IMPORT_ERRORS:
         return None
-    number = int(frames[-1])
-    if not 1 <= number <= len(statements):
-        return None
-    return FailedImport(statements[number - 1], exceptions[-1].strip()[:300])
+    return FailedImport(statements[number - 1], exception[:300])
 
 
 def replace_import(code: str, failed: str, replacement: list[str]) -> str:
