@@ -205,11 +205,17 @@ def _target_kind(column: pd.Series) -> str:
 
 _EXAMPLE = '''\
 # Made-up task: predict `churned` (0 or 1) for each customer in test.csv; metric: accuracy.
-
-# ---- the facts of this task: the only lines to change for another task are marked "<- task" ----
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
 from sklearn.ensemble import HistGradientBoostingClassifier as Model  # <- task: ...Regressor for a numeric target
 from sklearn.metrics import accuracy_score            # <- task: the task's metric function
 
+# ---- the facts of this task: the only lines to change for another task are marked "<- task" ----
 DATA_DIR = "{data_dir}"
 SUBMISSION_PATH = "{submission_path}"
 ID, TARGET = "customer_id", "churned"                 # <- task: id and target columns
@@ -226,14 +232,6 @@ def predict(model, X):                                # <- task: what the submis
 
 
 # ---- the solution: the same for every tabular task ----
-import numpy as np
-import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.model_selection import train_test_split
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder
-
 train = pd.read_csv(f"{{DATA_DIR}}/train.csv")
 test = pd.read_csv(f"{{DATA_DIR}}/test.csv")
 X, y = train[NUMERIC + CATEGORICAL], train[TARGET]

@@ -15,7 +15,7 @@ from scaffolds.core.aids import AidSwitches
 from scaffolds.core.config import ConfigError, parse_override
 from scaffolds.core.task import TaskLimits
 
-__all__ = ["ConfigError", "MlabConfig", "load_config", "parse_override", "preset_names", "resolve_roles"]
+__all__ = ["Aids", "ConfigError", "MlabConfig", "load_config", "parse_override", "preset_names", "resolve_roles"]
 
 PRESET_DIR = Path(__file__).parent / "presets"
 ROLES = ("main", "edit", "fast")
@@ -90,6 +90,15 @@ class OutageConfig:
 
 
 @dataclass(frozen=True)
+class Aids(AidSwitches):
+    """MLAB's aids: the shared three (the schema in the research problem and the edit model's prompt for a
+    new script, the example script in the first prompt and that prompt, the error focus atop a failed
+    Execute Script) and one of its own."""
+
+    example_reply: bool = False  # the first prompt ends with a filled-in first reply in the six-entry format
+
+
+@dataclass(frozen=True)
 class MlabConfig:
     steps: int = 15
     time_limit_s: float = 1800.0
@@ -104,7 +113,7 @@ class MlabConfig:
     actions: ActionsConfig = field(default_factory=ActionsConfig)
     fixes: FixesConfig = field(default_factory=FixesConfig)
     outage: OutageConfig = field(default_factory=OutageConfig)
-    aids: AidSwitches = field(default_factory=AidSwitches)
+    aids: Aids = field(default_factory=Aids)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -158,7 +167,7 @@ def load_config(preset: str = "default", config_file: Path | None = None,
                 overrides: list[dict[str, Any]] | None = None) -> MlabConfig:
     """Preset, then config file, then overrides (dicts, e.g. from `parse_override`); `aids: true|false`
     stands for every aid."""
-    return core_config.load(MlabConfig, PRESET_DIR, preset, config_file, overrides, switches={"aids": AidSwitches})
+    return core_config.load(MlabConfig, PRESET_DIR, preset, config_file, overrides, switches={"aids": Aids})
 
 
 def resolve_roles(config: MlabConfig, given: Mapping[str, str] | None = None) -> dict[str, RoleConfig]:

@@ -61,6 +61,7 @@ class PromptFacts:
     schema: str = ""  # aids.data_schema: the columns and the submission format, read from the data files
     metric_name: str = ""
     example: str = ""  # aids.worked_example: a complete script for a made-up dataset
+    example_reply: bool = False  # aids.example_reply: a filled-in first reply closes the first prompt
 
 
 def usage_lines(name: str) -> str:
@@ -111,6 +112,13 @@ def example_section(facts: PromptFacts) -> str:
     return f"{templates()['aids']['example'].strip()}\n```python\n{facts.example.rstrip()}\n```\n"
 
 
+def first_prompt_aids(facts: PromptFacts) -> str:
+    """What the first prompt shows before "Let's begin!": the example script, then a filled-in first reply
+    (aids.worked_example, aids.example_reply; "" when both are off)."""
+    reply = fill(templates()["aids"]["first_reply"], submission=facts.submission) if facts.example_reply else ""
+    return "\n".join(part for part in (example_section(facts), reply) if part)
+
+
 def new_script_help(facts: PromptFacts) -> str:
     """What the edit model reads before the instruction when it writes a script from nothing (the
     aids); "" when both are off."""
@@ -145,7 +153,7 @@ def with_history(base: str, steps: Sequence[ShownStep], first_shown: int, observ
                  example: str = "") -> str:
     """`base` followed by the shown steps; `first_shown` is the index of the first of them in the run.
     Steps older than the last `observation_steps` show <Done> instead of their observation. `example`
-    (aids.worked_example) is shown only in the first prompt, before any step, once."""
+    (the aids of `first_prompt_aids`) is shown only in the first prompt, before any step, once."""
     t = templates()
     parts = [base]
     if first_shown == 0 and not steps and example:

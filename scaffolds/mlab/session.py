@@ -122,7 +122,8 @@ class Session:
             execute_timeout_s=self.cfg.actions.execute_timeout_s if fixes.bounded_execute else None,
             gate_final_answer=fixes.gate_final_answer, inspect_max_lines=self.cfg.actions.inspect_max_lines,
             schema=schema, metric_name=self.task.metric_name,
-            example=aids.worked_example(paths.data, submission) if aid.worked_example else "")
+            example=aids.worked_example(paths.data, submission) if aid.worked_example else "",
+            example_reply=aid.example_reply)
         return replace(facts, problem=prompts.problem_text(self.task.prompt_text(), facts))
 
     # ---- the loop -------------------------------------------------------------------------------
@@ -230,7 +231,7 @@ class Session:
     def _prompt(self, shown: int) -> str:
         steps = self.history[-shown:] if shown > 0 else []
         return prompts.with_history(self.base_prompt, steps, len(self.history) - len(steps),
-                                    self.cfg.context.observation_steps, prompts.example_section(self.facts))
+                                    self.cfg.context.observation_steps, prompts.first_prompt_aids(self.facts))
 
     def _fitting_prompt(self, shown: int) -> tuple[str, int]:
         """The prompt with the last `shown` steps, or fewer (fixes.fit_context) if it would not leave

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -94,6 +95,15 @@ def test_worked_example_runs_and_writes_the_submission_format_it_teaches(tmp_pat
     assert "Validation score:" in done.stdout
     submission = pd.read_csv(tmp_path / "submission.csv")
     assert list(submission.columns) == ["customer_id", "churned"] and len(submission) == rows
+
+
+def test_the_worked_example_imports_everything_before_its_first_statement() -> None:
+    """A small model copying the example writes every import first; an import block further down then
+    matched its own earlier lines and it copied the header again until its token cap (CodeAct, issue 17)."""
+    body = ast.parse(worked_example("/d", "/s.csv")).body
+    imports = [isinstance(node, ast.Import | ast.ImportFrom) for node in body]
+    assert imports[:imports.count(True)] == [True] * imports.count(True)
+    assert "import" not in worked_example("/d", "/s.csv").split("# ---- the facts")[1]
 
 
 def test_error_focus_names_the_failing_line_of_the_script_and_the_exception() -> None:

@@ -250,6 +250,12 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(run_mlab, on):
     assert ("header exactly `PassengerId,Survived`" in problem) is on
     assert ("scored with the metric `accuracy`" in problem) is on
     assert ("solves a different, made-up task" in first) is on and "made-up task" not in second + third
+    reply = "A good first reply for this task looks like this"
+    assert (reply in first) is on and reply not in second + third
+    if on:  # the filled-in reply sits last before "Let's begin!", and its action is one the model may take
+        shown = first.split(reply)[1].split("Let's begin!")[0]
+        assert "Action: Edit Script (AI)\nAction Input: {\"script_name\": \"train.py\"" in shown
+        assert "Check /home/submission/submission.csv with Validate Submission" in shown
     edit_prompt = next(r["messages"][0]["content"] for r in run.requests
                        if str(r["messages"][0]["content"]).startswith("Here is a Python script"))
     assert ("Facts that help" in edit_prompt) is on and ("customer_id" in edit_prompt) is on

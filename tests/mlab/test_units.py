@@ -8,7 +8,6 @@ from dataclasses import replace
 
 import pytest
 
-from scaffolds.core.aids import AidSwitches
 from scaffolds.core.agent import AgentOptions
 from scaffolds.core.config import ConfigError
 from scaffolds.core.llm import ChatResult, Usage
@@ -16,6 +15,7 @@ from scaffolds.core.task import TaskLimits
 from scaffolds.mlab import prompts, trajectory
 from scaffolds.mlab.agent import MlabAgent
 from scaffolds.mlab.config import (
+    Aids,
     load_config,
     parse_override,
     preset_names,
@@ -228,8 +228,8 @@ def test_every_action_in_the_prompts_has_a_handler_with_the_same_arguments():
 
 
 def test_aids_are_on_in_the_default_preset_only_and_switch_singly_or_together():
-    assert load_config("default").aids == AidSwitches(True, True, True)
-    assert load_config("mlebench").aids == load_config("mlebench-original").aids == AidSwitches()
-    assert load_config("default", overrides=[parse_override("aids=false")]).aids == AidSwitches()
+    assert load_config("default").aids == Aids(True, True, True, example_reply=True)
+    assert load_config("mlebench").aids == load_config("mlebench-original").aids == Aids()
+    assert load_config("default", overrides=[parse_override("aids=false")]).aids == Aids()
     assert load_config("default", overrides=[parse_override("aids.worked_example=false")]).aids == \
-        AidSwitches(True, False, True)
+        Aids(True, False, True, example_reply=True)
