@@ -21,6 +21,12 @@ class Limits:
     cpus: float | None = None
     gpus: str | None = None  # e.g. "0,1" -> CUDA_VISIBLE_DEVICES; None = no GPU visible
 
+    @property
+    def shm_mb(self) -> int:
+        """Size of the sandbox's own /dev/shm (joblib's and torch's worker processes share memory there):
+        half the memory limit, at most 2 GiB."""
+        return min(self.memory_mb // 2, 2048) if self.memory_mb else 1024
+
 
 @dataclass(frozen=True)
 class ValidationResult:

@@ -93,6 +93,9 @@ class BwrapIsolation(ProcessIsolation):
         for source, target in self._python.binds:
             a += ["--ro-bind", source, target]
         a += ["--proc", "/proc", "--dev", "/dev",
+              # a /dev/shm the agent's uid can write: without it joblib falls back to one process
+              # (multiprocessing semaphores live there) and torch's DataLoader workers fail
+              "--perms", "1777", "--size", str(self.spec.limits.shm_mb * 1024 * 1024), "--tmpfs", "/dev/shm",
               "--bind", self.spec.tmp_dir, "/tmp",
               "--bind", host.home, inside.home,
               "--ro-bind", host.data, inside.data,
@@ -168,15 +171,20 @@ class BwrapIsolation(ProcessIsolation):
 
 TWO_ARG = {"--bind", "--ro-bind", "--dev-bind", "--symlink"}
 ONE_ARG = {"--tmpfs", "--proc", "--dev", "--dir"}
+MODIFIERS = {"--perms", "--size"}  # each takes a value and applies to the mount right after it
 
 
 def with_parent_dirs(args: list[str]) -> list[str]:
     """The mount args with `--perms 0755 --dir` for every parent of a mount point that nothing made yet:
     bwrap would create those itself with mode 0700 when run by root, and agent code (another uid)
     could not reach what is mounted below (e.g. the python prefix under /root/.pyenv)."""
-    out, made, i = [], {"/"}, 0
+    out, made, modifiers, i = [], {"/"}, [], 0
     while i < len(args):
         op = args[i]
+        if op in MODIFIERS:  # held back until the mount they modify, past any parent dirs put before it
+            modifiers += args[i:i + 2]
+            i += 2
+            continue
         width = 3 if op in TWO_ARG else 2 if op in ONE_ARG else 1
         if width > 1:
             dest = Path(args[i + width - 1])
@@ -185,6 +193,7 @@ def with_parent_dirs(args: list[str]) -> list[str]:
                     out += ["--perms", "0755", "--dir", str(parent)]
                     made.add(str(parent))
             made.add(str(dest))
-        out += args[i:i + width]
+        out += modifiers + args[i:i + width]
+        modifiers = []
         i += width
     return out

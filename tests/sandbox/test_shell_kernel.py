@@ -11,6 +11,8 @@ import pytest
 
 from sandbox import WallTimeExceeded
 
+from .conftest import SMALL_LIMITS
+
 
 def test_shell_state_persists(sb):
     assert sb.shell.run("cd /tmp && export FOO=bar && x=1").exit_code == 0
@@ -126,6 +128,22 @@ def test_script_runs_with_args(sb):
     sb.write_file("code/s.py", "import sys, os\nprint(sys.argv[1:], os.getcwd())\n")
     r = sb.run_script("code/s.py", args=["a", "b"])
     assert r.exit_code == 0 and "['a', 'b']" in r.output and sb.paths.working in r.output
+
+
+def test_agent_code_can_share_memory_between_processes(sb, backend):
+    """joblib (n_jobs>1) and torch's DataLoader need semaphores and shared memory in /dev/shm; without a
+    /dev/shm the agent's uid can write, joblib silently ran one process at a time under bwrap."""
+    sb.write_file("code/shm.py", (
+        "import multiprocessing as mp, os, shutil\n"
+        "lock = mp.Semaphore()\n"
+        "with mp.Pool(2) as pool:\n"
+        "    print('squares', pool.map(abs, [-1, -2, -3]))\n"
+        "print('shm MiB', shutil.disk_usage('/dev/shm').total // 2**20)\n"))
+    r = sb.run_script("code/shm.py")
+    assert r.exit_code == 0, r.output
+    assert "squares [1, 2, 3]" in r.output
+    if backend != "local":  # an isolated backend's own /dev/shm: half the memory limit, not the host's
+        assert f"shm MiB {SMALL_LIMITS.shm_mb}" in r.output
 
 
 def test_script_timeout_kills_grandchildren(sb):

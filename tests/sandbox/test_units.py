@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sandbox import SandboxConfig, SandboxError, SandboxPathError, SandboxUnavailable, open_sandbox, truncate_middle
 from sandbox.backends import select_backend
 from sandbox.backends.base import MLEBENCH_PATHS, SandboxPaths
+from sandbox.backends.bwrap import with_parent_dirs
 from sandbox.results import CaptureBuffer
 from sandbox import safefs
 from sandbox.workspace import Located, PathResolver, create_workspace
@@ -138,3 +139,11 @@ def test_python_forwarder_relays_to_unix_socket(tmp_path):
         fwd.kill()
         fwd.wait()
         server.close()
+
+
+def test_a_mount_keeps_its_perms_and_size_when_parent_dirs_go_before_it() -> None:
+    """`--perms`/`--size` apply to the next bwrap op: the parent dirs made for a mount point go before
+    them, or /dev/shm's 1777 would land on a parent dir and the tmpfs would be root's 0755."""
+    args = with_parent_dirs(["--perms", "1777", "--size", "1024", "--tmpfs", "/a/b/shm", "--dev", "/dev"])
+    assert args == ["--perms", "0755", "--dir", "/a", "--perms", "0755", "--dir", "/a/b",
+                    "--perms", "1777", "--size", "1024", "--tmpfs", "/a/b/shm", "--dev", "/dev"]

@@ -67,7 +67,7 @@ def host_config(api, spec: IsolationSpec, inside: SandboxPaths, image: ImageChoi
         binds=binds, network_mode="none", init=True, auto_remove=True, read_only=True,
         cap_drop=["ALL"], security_opt=["no-new-privileges"], ipc_mode="private",
         ulimits=ulimits, pids_limit=lim.max_pids or None,
-        shm_size=f"{min(lim.memory_mb // 2, 2048) if lim.memory_mb else 1024}m",
+        shm_size=f"{lim.shm_mb}m",
     )
     if lim.memory_mb:  # swap limit == memory limit: no swapping around the limit
         kwargs.update(mem_limit=f"{lim.memory_mb}m", memswap_limit=f"{lim.memory_mb}m")
