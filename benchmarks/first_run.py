@@ -7,9 +7,10 @@ Each seed is one `python -m bench run --agent AGENT --comp COMP --model local --
 `default` preset, the embedded model, a real sandbox), run one after another so each has the machine to
 itself. Overrides (`aids=false`, `steps=4`, ...) go to the agent, so a "before" row is one flag away.
 Reported per configuration: valid-submission rate, time from the command's start to the first valid
-node (AIDE's journal; for the other scaffolds the run's end bounds it), the whole run's time, medals against the competition's leaderboard (the
-offline reference ladder), steps per minute, and where the failing steps failed (exception types, or
-the bug reason when the script itself did not fail). Appends a section to benchmarks/results/first_run.md.
+node (AIDE's journal) or the first step after which the submission was valid (MLAB's and CodeAct's
+trajectories), the whole run's time, medals against the competition's leaderboard (the offline reference
+ladder), steps per minute, and where AIDE's failing steps failed (exception types, or the bug reason when
+the script itself did not fail). Appends a section to benchmarks/results/first_run.md.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ class SeedResult:
     score: float | None = None
     medal: str = "none"
     first_valid_s: float | None = None
-    first_valid_bound: bool = False  # no per-step journal (MLAB, CodeAct): the run's end, an upper bound
     failures: Counter = field(default_factory=Counter)
     import_fixes: Counter = field(default_factory=Counter)  # "added"/"replaced" import lines (aids.import_check)
     note: str = ""
@@ -66,6 +66,18 @@ def _journal_figures(run_dir: Path, started: float, result: SeedResult) -> None:
             result.first_valid_s = node["created_at"] + node["timing"]["step_s"] - started
 
 
+def _trajectory_figures(run_dir: Path, started: float, result: SeedResult) -> None:
+    """First valid submission (seconds from the command's start), from MLAB's or CodeAct's trajectory:
+    the first step after which the submission passed the format check (`submission_valid`)."""
+    trajectory = run_dir / "trajectory.jsonl"
+    if not trajectory.is_file():
+        return
+    for line in trajectory.read_text().splitlines():
+        record = json.loads(line)
+        if record.get("submission_valid") and result.first_valid_s is None:
+            result.first_valid_s = (record.get("time") or record["ts"]) - started
+
+
 def run_seed(args: argparse.Namespace, seed: int, out: Path) -> SeedResult:
     cmd = [sys.executable, "-m", "bench", "run", "--agent", args.agent, "--comp", args.comp, "--model", "local",
            "--seed", str(seed), "--sandbox", args.sandbox, "--out", str(out), *args.data_dir_flag,
@@ -86,13 +98,12 @@ def run_seed(args: argparse.Namespace, seed: int, out: Path) -> SeedResult:
     result.medal = _medal(grade) if result.valid else "none"
     result.note = record.get("reason") or ""
     _journal_figures(runs[-1], started, result)
-    if result.valid and result.first_valid_s is None and not (runs[-1] / "journal.json").is_file():
-        result.first_valid_s, result.first_valid_bound = result.wall_s, True
+    _trajectory_figures(runs[-1], started, result)
     return result
 
 
-def _minutes(seconds: float | None, bound: bool = False) -> str:
-    return "-" if seconds is None else f"{'<=' if bound else ''}{seconds / 60:.1f}"
+def _minutes(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds / 60:.1f}"
 
 
 def report(args: argparse.Namespace, results: list[SeedResult], load: tuple[float, float]) -> str:
@@ -115,9 +126,7 @@ def report(args: argparse.Namespace, results: list[SeedResult], load: tuple[floa
         f"- valid submissions: **{len(valid)}/{len(results)}**; medals: "
         + (", ".join(f"{n} {m}" for m, n in medals.most_common()) or "none"),
         f"- first valid node (from the command's start): median **{_minutes(statistics.median(firsts) if firsts else None)} min**"
-        f" over the {len(firsts)} runs that had one"
-        + (" (<=: the run's end, an upper bound, where the scaffold keeps no per-step journal)"
-           if any(r.first_valid_bound for r in results) else ""),
+        f" over the {len(firsts)} runs that had one",
         f"- whole run: median {_minutes(statistics.median(walls))} min, longest {_minutes(max(walls))} min",
         f"- steps per minute: {steps_per_min:.2f}",
         "- failing steps: " + (", ".join(f"{k} x{v}" for k, v in failures.most_common()) or "none"),
@@ -129,7 +138,7 @@ def report(args: argparse.Namespace, results: list[SeedResult], load: tuple[floa
     ]
     for r in results:
         score = "-" if r.score is None else f"{r.score:.4f}"
-        lines.append(f"| {r.seed} | {'yes' if r.valid else 'no'} | {score} | {r.medal} | {_minutes(r.first_valid_s, r.first_valid_bound)} "
+        lines.append(f"| {r.seed} | {'yes' if r.valid else 'no'} | {score} | {r.medal} | {_minutes(r.first_valid_s)} "
                      f"| {_minutes(r.wall_s)} | {r.steps} | {r.note[:80]} |")
     return "\n".join(lines) + "\n"
 
@@ -152,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         result = run_seed(args, seed, args.out)
-        print(f"seed {seed}: valid={result.valid} score={result.score} first_valid={_minutes(result.first_valid_s, result.first_valid_bound)} min "
+        print(f"seed {seed}: valid={result.valid} score={result.score} first_valid={_minutes(result.first_valid_s)} min "
               f"run={_minutes(result.wall_s)} min steps={result.steps} failures={dict(result.failures)} {result.note}",
               flush=True)
         results.append(result)

@@ -82,6 +82,15 @@ def stop_for(exc: Exception) -> AgentStop | None:
     return None
 
 
+def submission_valid_now(sandbox: Sandbox, path: str) -> bool | None:
+    """Whether the submission at `path` (inside the sandbox) passes the format check now; None when there
+    is none. Scaffolds without a per-step score record it after each step, so a run's time to its first
+    valid submission can be read from its trajectory. Reads the file only when it exists."""
+    if not sandbox.exists(path):
+        return None
+    return sandbox.validate(path).valid
+
+
 class FormatError(Exception):
     """The model's reply could not be used (no code, no action). Not a stop: the loop may retry."""
 

@@ -28,6 +28,7 @@ from scaffolds.core.agent import (
     LLMFailed,
     Submitted,
     TimeExceeded,
+    submission_valid_now,
 )
 from scaffolds.core.llm import (
     ContextWindowExceeded,
@@ -205,6 +206,7 @@ class Session:
             "raw_observation_chars": len(outcome.observation), "summarized": summarized,
             "format_retries": retries, "format_errors": errors, "outage_waits": self.meter.outage_waits,
             "llm": self.meter.to_dict(), "elapsed_s": self.elapsed(), "files": files,
+            "submission_valid": submission_valid_now(self.sandbox, self.facts.submission),
             "timing": {"step_s": step_s, "llm_s": self.meter.seconds, "exec_s": outcome.exec_s,
                        "harness_s": max(step_s - self.meter.seconds - outcome.exec_s, 0.0)},
         }

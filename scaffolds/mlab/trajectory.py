@@ -13,7 +13,8 @@ Format "mle-suite/mlab-trajectory", version 1. Each line has a "type":
   cost_usd, seconds, and the same per role under by_role); timing (step_s, llm_s, exec_s, harness_s:
   the rest, i.e. the harness's own time); elapsed_s (run time at the end of the step, over all
   sessions); files (path, size, copy: where the step's version is kept under the run dir, or null
-  with a note); final_answer (text, accepted, reason) on a Final Answer step; ts.
+  with a note); submission_valid (whether the submission passed the format check after the step; null
+  while there is none); final_answer (text, accepted, reason) on a Final Answer step; ts.
 - "end": reason, message, steps, elapsed_s, submission (run-dir path or null), validation
   ({valid, message} or null), ts.
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from sandbox import SandboxClosed, SandboxError, WallTimeExceeded
 from scaffolds.core import aids
 from scaffolds.core.agent import (AgentOptions, AgentResult, AgentStop, LimitsExceeded, Submitted,
-                                  TimeExceeded, stop_for)
+                                  TimeExceeded, stop_for, submission_valid_now)
 from scaffolds.core.llm import LLM, ContextWindowExceeded, Message
 from scaffolds.core.llm.models import is_local, supports_tools
 from scaffolds.core.rundir import atomic_write_text
@@ -349,6 +349,7 @@ class _Session:
         self.traj.append("turn", step=self.step, elapsed_s=round(self.elapsed(), 3), action=action.to_dict(),
                          observation=obs.to_dict(), llm=_usage_dict(reply.model, reply.usage),
                          timing={k: round(v, 4) for k, v in timing.items()}, events=events,
+                         submission_valid=submission_valid_now(self.sandbox, self._submission_inside()),
                          messages=[memory.message_to_dict(m) for m in messages])
         if self.agent.on_event is not None:
             self.agent.on_event(TurnEvent(self.step, action.tool, obs.text[:200], self.elapsed(), self.cost,

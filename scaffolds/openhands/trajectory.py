@@ -12,7 +12,8 @@ Format version 1. Every line has `type`, `version` and `time` (Unix seconds). Ty
   `exec_s`, `waiting`, `kernel_restarted`, `images`: run-dir relative PNG paths), `llm` (`model`,
   `prompt_tokens`, `completion_tokens`, `cost_usd`, `latency_s`), `timing` (`llm_s`, `exec_s`,
   `condense_s`, `harness_s`: the rest of the turn, `total_s`), `events` (e.g. "finish_refused",
-  "finish_accepted", "stuck_redirect"), `messages` (what this turn added to the conversation, as sent).
+  "finish_accepted", "stuck_redirect"), `submission_valid` (whether the submission passed the format check
+  after the turn; null while there is none), `messages` (what this turn added to the conversation, as sent).
 - `condensation`: `step` (the next step), `trigger` ("threshold" or "context_error"), `keep_first`,
   `keep_last`, `forgotten_steps`, `summary`, `tokens_before`, `tokens_after`, `llm`, `message`.
 - `stuck`: `step`, `reason`, `response` ("redirect": the agent was told; "stop": the run ended).

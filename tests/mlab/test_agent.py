@@ -44,6 +44,8 @@ def test_edit_execute_validate_and_submit_a_valid_graded_submission(run_mlab, ti
     kept = {f["path"]: f for f in executed["files"]}
     assert (run.rd / kept[SUB]["copy"]).read_text().startswith("PassengerId,Survived")
     assert "is valid" in validated["observation"]
+    # no submission until the script ran; valid from then on (a run's time to its first valid submission)
+    assert [s["submission_valid"] for s in run.steps] == [None, None, True, True, True]
     assert final["final_answer"]["accepted"] and final["final_answer"]["validation"]["valid"]
     assert run.loaded.end["reason"] == "submitted" and run.loaded.end["validation"]["valid"]
     report = grade(titanic, run.result.submission)

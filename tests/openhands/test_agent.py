@@ -51,6 +51,8 @@ def test_editor_bash_kernel_validate_finish_gives_a_graded_submission(titanic, t
     assert [s["action"]["tool"] for s in steps] == ["str_replace_editor", "execute_bash", "execute_ipython_cell",
                                                       "execute_bash", "finish"]
     assert steps[0]["action"]["thought"] == "First a simple baseline."
+    # no submission until the script ran; valid from then on (a run's time to its first valid submission)
+    assert [s["submission_valid"] for s in steps] == [None, True, True, True, True]
     assert steps[-1]["events"] == ["finish_accepted"] and "valid:" in steps[-1]["observation"]["text"]
     assert all(s["llm"]["prompt_tokens"] == 10 and s["llm"]["cost_usd"] > 0 for s in steps)
     assert all(set(s["timing"]) == {"llm_s", "exec_s", "condense_s", "harness_s", "total_s"} for s in steps)
