@@ -91,9 +91,9 @@ class OutageConfig:
 
 @dataclass(frozen=True)
 class Aids(AidSwitches):
-    """MLAB's aids: the shared three (the schema in the research problem and the edit model's prompt for a
-    new script, the example script in the first prompt and that prompt, the error focus atop a failed
-    Execute Script) and one of its own."""
+    """MLAB's aids: the shared three (the schema in the research problem; the example script in the first
+    prompt and, with the schema, in the edit model's prompt for a new script; the error focus atop a failed
+    Execute Script's observation) and one of its own."""
 
     example_reply: bool = False  # the first prompt ends with a filled-in first reply in the six-entry format
 
