@@ -79,6 +79,7 @@ class FixesConfig:
     cap_outputs: bool = True
     lenient_format: bool = True
     fit_context: bool = True
+    repeat_notice: bool = True
 
 
 @dataclass(frozen=True)

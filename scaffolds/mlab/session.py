@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MIN_STEP_SECONDS = 5.0  # below this much time left, a step cannot do anything useful
+REPEATS_BEFORE_NOTICE = 3  # fixes.repeat_notice: the third identical step in a row is told so
 SUBMISSION = "submission/submission.csv"
 RUNS_CODE = ("Execute Script", "Python REPL")
 CODE_SUFFIXES = (".py", ".ipynb", ".sh", ".txt", ".md", ".json", ".yaml", ".yml", ".toml", ".cfg", ".r", ".R")
@@ -97,6 +98,7 @@ class Session:
         self.loaded = loaded
         self.records: list[dict[str, Any]] = list(loaded.steps)
         self.history: list[prompts.ShownStep] = []
+        self.streak: tuple[tuple[str, str, str], int] = (("", "", ""), 0)  # the last step's (action, input, result), times
         for record in self.records:
             self._remember(record["entries"], record["observation"])
         self.elapsed_before = self.records[-1]["elapsed_s"] if self.records else 0.0
@@ -195,6 +197,9 @@ class Session:
         observation, summarized = self._shorten(reply, outcome.observation)
         if outcome.focus:  # aids.error_focus: after shortening, so no summary or cut can lose it
             observation = f"{prompts.templates()['aids']['focus']}\n{outcome.focus}\n\n{observation}"
+        repeats = self._count_repeats(reply, outcome.observation)
+        if self.cfg.fixes.repeat_notice and repeats >= REPEATS_BEFORE_NOTICE:
+            observation += "\n\n" + prompts.text("repeat_notice", times=repeats)
         observation += "\n\n" + prompts.limits_suffix(self.remaining(), self.max_steps - n - 1)
         files = self._keep_files(n, outcome)
         step_s = time.monotonic() - t0
@@ -218,6 +223,13 @@ class Session:
         self._emit(n, "done", reply.action, observation)
         if final is not None and final["accepted"]:
             raise Submitted(f"Final Answer: {final['text'][:500]}")
+
+    def _count_repeats(self, reply: Reply, result: str) -> int:
+        """How many steps in a row, this one included, took this action with this input and got this result."""
+        key = (reply.action, reply.raw_input.strip(), result)
+        last, times = self.streak
+        self.streak = (key, times + 1 if key == last else 1)
+        return self.streak[1]
 
     def _remember(self, entries: dict[str, str], observation: str) -> None:
         """Add a step to the shown history; input-error steps are dropped once a step parses again.

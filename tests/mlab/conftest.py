@@ -21,7 +21,7 @@ from ..conftest import task_paths_for
 BACKEND = os.environ.get("MLAB_TEST_SANDBOX", "bwrap")
 FAITHFUL = tuple(f"fixes.{name}=false" for name in (
     "bounded_execute", "full_script_output", "gate_final_answer", "auto_validate", "outage_not_format_error",
-    "detect_truncated_edit", "cap_outputs", "lenient_format", "fit_context"))
+    "detect_truncated_edit", "cap_outputs", "lenient_format", "fit_context", "repeat_notice"))
 
 
 def make_task(titanic, sandbox, *, steps: int, time_s: float = 600) -> Task:

@@ -92,6 +92,20 @@ def test_lenient_action_input_and_parsing_errors_leave_the_history(run_mlab):
     assert "ActionInputParsingError" in prompts[2] and "ActionInputParsingError" not in prompts[3]
 
 
+@pytest.mark.parametrize("on", [True, False])
+def test_a_step_repeated_unchanged_three_times_is_told_so(run_mlab, on):
+    """The 1.5B model ran the same script 13 times in a row (issue 17); fixes.repeat_notice says so from
+    the third identical step on. Another input, or another result, starts the count again."""
+    same = say("List Files", {"dir_path": "."})
+    model = Model(main=[same, same, say("List Files", {"dir_path": "data"}), same, same, same], max_steps=6)
+    run = run_mlab(model, steps=6, overrides=[f"fixes.repeat_notice={str(on).lower()}"])
+    noticed = ["taken this same action, with the same input, 3 times in a row" in s["observation"] for s in run.steps]
+    assert noticed == [False, False, False, False, False, on]
+    if on:
+        assert run.steps[-1]["observation"].index("Note: you have") < run.steps[-1]["observation"].index(
+            "<TIME_REMAINING:")
+
+
 def test_an_llm_outage_is_waited_out_and_uses_no_format_retry(run_mlab):
     model = Model(main=[say("List Files", {"dir_path": "."}), say("List Files", {"dir_path": "data"})],
                   max_steps=2, outage={1: 4})  # two whole chat calls fail (each tries twice)
