@@ -74,8 +74,9 @@ def _trajectory_figures(run_dir: Path, started: float, result: SeedResult) -> No
         return
     for line in trajectory.read_text().splitlines():
         record = json.loads(line)
-        if record.get("submission_valid") and result.first_valid_s is None:
+        if record.get("submission_valid"):
             result.first_valid_s = (record.get("time") or record["ts"]) - started
+            return
 
 
 def run_seed(args: argparse.Namespace, seed: int, out: Path) -> SeedResult:
