@@ -121,7 +121,10 @@ def test_smoke_run_with_the_embedded_local_model(titanic, tmp_path):
     (run_dir,) = out.glob("*")
     journal = json.loads((run_dir / "journal.json").read_text())
     assert journal["end_reason"] in ("limits_exceeded", "time_exceeded")
-    assert 1 <= len(journal["nodes"]) <= 2 and all(n["usage"]["calls"] >= 2 for n in journal["nodes"])
+    assert 1 <= len(journal["nodes"]) <= 2
+    for n in journal["nodes"]:  # the default preset skips the review of a script that raised or never came
+        reviewed = n["code"] and not n["exc_type"]
+        assert n["usage"]["calls"] >= (2 if reviewed else 1), n
     assert all(n["usage"]["prompt_tokens"] > 0 and n["timing"]["code_llm_s"] > 0 for n in journal["nodes"])
     assert "Run ended" in text and ("Score" in text or "No valid submission" in text)
     for name in ("tree.html", "config.yaml", "llm_calls.jsonl", "task.json", "record.json", "journal.json"):
