@@ -129,11 +129,16 @@ def execute(spec: RunSpec, console: Console, on_event: Callable[[Any], None] | N
 
 def cmd_run(args: argparse.Namespace) -> int:
     console = Console(soft_wrap=True)  # long paths and commands stay on one line (copy-paste, grep)
+    # without it `kill PID` ended the process at once: no record, and the sandbox's mounts left behind
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return execute(spec_from_args(args), console)
     except RunError as exc:
         console.print(f"[bold red]error:[/] {exc}")
         return 2
+    except KeyboardInterrupt:
+        console.print("interrupted; continue with --resume RUN_DIR (the run directory printed above)")
+        return 130
 
 
 def _interrupt(signum: int, frame: Any) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import jsonschema
@@ -61,3 +63,30 @@ def test_scaffold_runs_through_run_one(agent, replies, front, tmp_path, data_dir
     assert record["grade"]["valid_submission"] and 0.7 < record["grade"]["score"] < 0.85
     assert record["limits"]["max_steps"] == 6 and record["agent_config"]
     assert record["llm_calls"] == len(replies())
+
+
+@pytest.mark.parametrize("front", ["scaffold", "bench"])
+def test_kill_pid_ends_a_run_with_its_record_and_no_mount_left(front, tmp_path, data_dir):
+    """SIGTERM mid-run (the agent waits on its model) is an interruption: the record is written, the
+    sandbox closed, and the run can be resumed."""
+    args = ["scaffolds.openhands"] if front == "scaffold" else ["bench", "run", "--agent", "openhands"]
+    out = tmp_path / "runs"
+    with ScriptedServer([Reply.text("thinking", delay_s=120)]) as server:
+        proc = subprocess.Popen([sys.executable, "-m", *args, "--model", "openai/scripted", "--api-base", server.url,
+                                 "--sandbox", "bwrap", "--comp", "titanic-offline", "--data-dir", str(data_dir),
+                                 "--out", str(out)], cwd=REPO, text=True, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while not server.chat_requests and time.monotonic() < deadline:  # the sandbox is open by now
+            time.sleep(0.2)
+        assert server.chat_requests, "the run never asked its model"
+        (run_dir,) = out.glob("*")
+        assert os.path.ismount(run_dir / "workspace") or (run_dir / "workspace").is_dir()
+        proc.send_signal(signal.SIGTERM)
+        text, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130, text
+    assert "interrupted; continue with --resume" in text
+    record = json.loads((run_dir / "record.json").read_text())
+    assert record["reason"] == "interrupted" and str(run_dir) in record["message"]
+    assert not os.path.ismount(run_dir / "workspace")
+    assert str(run_dir) not in Path("/proc/self/mounts").read_text()
