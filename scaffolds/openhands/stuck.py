@@ -11,10 +11,15 @@ the same plain message three times. The run then ends. Its A/B alternation check
 
 from __future__ import annotations
 
+import re
+
 from scaffolds.openhands.actions import MESSAGE, Action
 from scaffolds.openhands.runtime import Observation
 
 ORIGINAL_MESSAGE_REPEATS = 3
+# IPython numbers each cell in its tracebacks ("Cell In[7], line 3"): the same failing cell sent again
+# reads "Cell In[8]", which must not make a repeat look like progress
+_CELL_NUMBER = re.compile(r"Cell In\[\d+\]")
 
 
 class StuckDetector:
@@ -45,7 +50,7 @@ class StuckDetector:
     def _result_key(self, action: Action, obs: Observation) -> str:
         if self.mode == "original" and action.tool == "execute_bash":
             return f"exit={obs.exit_code}"
-        return f"exit={obs.exit_code}|error={obs.error}|{obs.text}"
+        return f"exit={obs.exit_code}|error={obs.error}|{_CELL_NUMBER.sub('Cell In[N]', obs.text)}"
 
 
 def _short(action: Action) -> str:

@@ -8,7 +8,7 @@ import time
 from scaffolds.core.llm.testing import Reply
 
 from .conftest import grade, task_for
-from .scripted import bash, finish, run_agent, solution, tool_messages, trajectory, turns
+from .scripted import bash, finish, ipython, run_agent, solution, tool_messages, trajectory, turns
 
 
 def write_submission(sb) -> Reply:
@@ -127,6 +127,19 @@ def test_stuck_detector_redirects_then_stops_on_real_repetition(titanic, titanic
     assert [(s["step"], s["response"]) for s in stuck] == [(3, "redirect"), (7, "stop")]
     warning = requests[4]["messages"][-1]
     assert warning["role"] == "user" and "Loop warning" in warning["content"]
+
+
+def test_the_same_failing_cell_sent_again_is_a_repeat_although_ipython_numbers_it_anew(titanic, titanic_sandbox,
+                                                                                      tmp_path):
+    run_dir = tmp_path / "run"
+    same = ipython("import pandas as pd\nframe = pd.DataFrame({'a': [1]})\nframe['b'].sum()")
+    result, _ = run_agent(titanic_sandbox, task_for(titanic, titanic_sandbox), run_dir, [same] * 8,
+                          overrides=["fixes.condense=false"])  # every scripted reply is a step
+    assert result.reason == "stuck" and result.steps == 8
+    texts = [t["observation"]["text"] for t in turns(run_dir)]
+    assert "Cell In[2]" in texts[0] and "Cell In[3]" in texts[1]  # the kernel really numbered them anew
+    assert [(s["step"], s["response"]) for s in trajectory(run_dir) if s["type"] == "stuck"] == [(3, "redirect"),
+                                                                                                (7, "stop")]
 
 
 def test_same_command_with_changing_output_is_not_stuck(titanic, titanic_sandbox, tmp_path):
