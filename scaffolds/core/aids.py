@@ -4,7 +4,8 @@ Three aids, each derived from the competition's public files and its metric, nev
 - `data_schema`: the id and target columns, which feature columns are numeric, categorical or free text,
   missing values, and the exact submission header, read from the CSV files;
 - `worked_example`: a complete solution script for a made-up dataset, to copy the shape of;
-- `error_focus`: the failing line of a script and its exception, pulled out of a long traceback.
+- `error_focus`: the failing line of a script and its exception, pulled out of a long traceback, with the
+  usual cause of that exception and, for a missing key, the line that wrote it and the closest real column.
 
 Large models do not need them (the `mlebench` presets leave them off); a 1.5B model that is shown the
 exact columns and one script that runs writes far fewer scripts that crash on the first string column.
@@ -13,7 +14,9 @@ The data folder read here is the prepared public data, which the harness wrote, 
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,14 +89,42 @@ def _prefer(paths: list[Path], word: str) -> Path:
 
 def _names(columns: list[str], notes: dict[str, str]) -> str:
     """A Python list of the names (ready to paste into a script), then the notes on some of them; a
-    long list is summarised, with how to select it in code."""
+    long list is written as the comprehension that builds it when the names are numbered, else
+    summarised with how to select it in code. Never an ellipsis: a small model pastes `...` as is."""
     if len(columns) > MAX_NAMES:
-        listed = (f"{len(columns)} columns, {', '.join(columns[:4])}, ..., {columns[-1]} (in code: every "
-                  f"column of this kind, e.g. `train.select_dtypes('number').columns` minus the id and target)")
+        numbered = _numbered(columns)
+        if numbered:
+            listed = f"{len(columns)} columns, `{columns[0]}` to `{columns[-1]}`; in Python: `{numbered}`"
+        else:
+            listed = (f"{len(columns)} columns, from `{columns[0]}`, `{columns[1]}` to `{columns[-1]}` (in code: "
+                      f"every column of this kind, e.g. `train.select_dtypes('number').columns` minus the id and "
+                      f"target)")
     else:
         listed = "[" + ", ".join(f'"{c}"' for c in columns) + "]"
     noted = [f"{c}: {notes[c]}" for c in columns if c in notes][:MAX_NAMES]
     return listed + (f" ({'; '.join(noted)})" if noted else "")
+
+
+_NUMBERED = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
+
+
+def _numbered(columns: list[str]) -> str:
+    """The list comprehension that spells `columns` when they are one prefix and consecutive numbers
+    (t000 ... t149, or f1 ... f120), else ""."""
+    matches = [_NUMBERED.match(c) for c in columns]
+    if not all(matches) or len({m["prefix"] for m in matches}) != 1:  # type: ignore[index]
+        return ""
+    digits = [m["number"] for m in matches]  # type: ignore[index]
+    first = int(digits[0])
+    if [int(d) for d in digits] != list(range(first, first + len(digits))):
+        return ""
+    padded = len({len(d) for d in digits}) == 1 and any(d.startswith("0") and len(d) > 1 for d in digits)
+    if not padded and any(d != str(int(d)) for d in digits):
+        return ""  # zero-padded in some names only: no one format spells them all
+    number = f"{{i:0{len(digits[0])}d}}" if padded else "{i}"
+    span = f"range({len(digits)})" if first == 0 else f"range({first}, {first + len(digits)})"
+    prefix = matches[0]["prefix"]  # type: ignore[index]
+    return f'[f"{prefix}{number}" for i in {span}]'
 
 
 def _kinds(frame: pd.DataFrame, features: list[str]) -> dict[str, list[str]]:
@@ -174,9 +205,13 @@ def describe(train: pd.DataFrame, layout: Layout, data_dir: str, submission_path
         lines.append(f"- Target column: `{target}` ({_target_kind(train[target])}).")
     if kinds["numeric"]:
         lines.append(f"- Numeric feature columns: {_names(kinds['numeric'], missing)}.")
+    elif kinds["categorical"]:
+        lines.append("- Numeric feature columns: none (an empty list `[]`).")
     if kinds["categorical"]:
         lines.append(f"- Categorical feature columns (strings: one-hot encode them inside the model pipeline; a "
                      f"model cannot take them as they are): {_names(kinds['categorical'], levels)}.")
+    elif kinds["numeric"]:  # said outright: a small model otherwise makes some up from the task's words
+        lines.append("- Categorical feature columns: none (an empty list `[]`).")
     if kinds["text"]:
         lines.append(f"- Free-text or identifier-like string columns (leave them out of the features): "
                      f"{_names(kinds['text'], missing)}.")
@@ -199,7 +234,9 @@ def _target_kind(column: pd.Series) -> str:
         shown = ", ".join(map(str, sorted(values.unique().tolist(), key=str)))
         return f"{column.dtype}, {distinct} classes: {shown}: a classification target"
     if pd.api.types.is_numeric_dtype(values):
-        return f"{column.dtype}, from {values.min():.4g} to {values.max():.4g}: a regression target"
+        # the worked example fits a classifier; a small model keeps it unless told here, next to the column
+        return (f"{column.dtype}, from {values.min():.4g} to {values.max():.4g}: a regression target: fit a "
+                f"regressor such as `HistGradientBoostingRegressor`, never a classifier")
     return f"{column.dtype}, {distinct} distinct values"
 
 
@@ -302,11 +339,19 @@ def traceback_end(output: str, script_name: str) -> tuple[int | None, str]:
     return (int(frames[-1]["line"]) if frames else None), exception
 
 
-def error_focus(code: str, output: str, script_name: str) -> str:
+def data_columns(root: Path | None) -> list[str]:
+    """The training table's column names under `root` (the public data on the host), [] when there is no
+    tabular layout there (or no root)."""
+    tables = find_tables(root) if root is not None and root.is_dir() else None
+    return _header(tables.train) if tables else []
+
+
+def error_focus(code: str, output: str, script_name: str, columns: Sequence[str] = ()) -> str:
     """The line of `code` where the last traceback in `output` left the script, and the exception.
 
     `script_name` is the script's file name as the traceback prints it ("" when unknown: then the last
-    frame counts; `CELL` for a Jupyter cell, whose frames IPython names "Cell In[N], line M"). Returns ""
+    frame counts; `CELL` for a Jupyter cell, whose frames IPython names "Cell In[N], line M"). `columns`
+    (the data's column names, see `data_columns`) lets a KeyError name the closest real column. Returns ""
     when the output holds no traceback.
     """
     if "Traceback (most recent call last)" not in output:
@@ -321,7 +366,45 @@ def error_focus(code: str, output: str, script_name: str) -> str:
         hint = exception_hint(exception)
         if hint:
             parts.append(f"Usual cause: {hint}")
+        parts += [line for line in (_key_source(lines, exception, number), _closest_column(exception, columns))
+                  if line]
     return "\n".join(parts)
+
+
+_QUOTED = re.compile(r"'([^'\n]{1,80})'|" + r'"([^"\n]{1,80})"')
+
+
+def _missing_keys(exception: str) -> list[str]:
+    """The keys a KeyError names ([] for any other exception)."""
+    if not exception.startswith("KeyError"):
+        return []
+    message = exception.partition(":")[2].strip()
+    if len(message) > 1 and message[0] == message[-1] == '"':  # pandas quotes a list of missing keys
+        message = message[1:-1]
+    return [single or double for single, double in _QUOTED.findall(message)]
+
+
+def _key_source(lines: list[str], exception: str, failing: int | None) -> str:
+    """For a KeyError, the line that writes the missing key: it is usually set far above the line
+    that fails (a column list, a target name), and that is the line to fix."""
+    for key in _missing_keys(exception):
+        for number, line in enumerate(lines, 1):
+            if number != failing and (f'"{key}"' in line or f"'{key}'" in line):
+                return f"`{key}` is written at line {number}: `{line.strip()}`: fix that line."
+    return ""
+
+
+def _closest_column(exception: str, columns: Sequence[str]) -> str:
+    """For a KeyError on a column the data does not have, the real column closest to it by spelling
+    (a small model writes `churned` for `Churn`, or keeps the worked example's names)."""
+    by_lower = {c.lower(): c for c in columns}
+    for key in _missing_keys(exception):
+        if key in columns:
+            continue
+        close = difflib.get_close_matches(key.lower(), list(by_lower), n=1, cutoff=0.6)
+        if close:
+            return f"The data has no column `{key}`; the closest is `{by_lower[close[0]]}`."
+    return ""
 
 
 # What an exception usually means in a data-science script, by its type (and message). Generic Python
@@ -345,6 +428,9 @@ _HINTS: tuple[tuple[str, str, str], ...] = (
     ("FileNotFoundError", "", "that path does not exist: use the data and submission paths the task gives."),
     ("IndentationError", "", "the script's indentation is broken: every block must be indented consistently."),
     ("SyntaxError", "", "the script is not valid Python at or just before this line."),
+    ("KeyboardInterrupt", "", "the code ran past its time limit and was stopped. Make it faster: a lighter model, "
+                              "fewer rows or columns; a classifier fitted on a numeric target with many distinct "
+                              "values is slow (and wrong): use a regressor for it."),
 )
 
 

@@ -222,6 +222,7 @@ def test_small_model_aids_shape_the_prompts_and_switch_off(titanic, open_titanic
     assert ("The previous script failed here" in debug) is aids
     if aids:
         assert "The script stopped at line" in debug and "KeyError" in debug and "Usual cause: a column" in debug
+        assert "The data has no column `Agee`; the closest is `Age`." in debug  # read from the host's data
         assert debug.rstrip().endswith(debug.split("# The error to fix")[1].rstrip())  # the last section
 
 

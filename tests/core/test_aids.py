@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scaffolds.core.aids import (CELL, data_schema, error_focus, example_schema, exception_hint, failing_script,
+from scaffolds.core.aids import (CELL, data_columns, data_schema, error_focus, example_schema, exception_hint, failing_script,
                                  find_tables, is_fragment,
                                  metric_advice,
                                  worked_example)
@@ -46,7 +46,7 @@ def test_schema_sorts_columns_by_kind_and_gives_the_exact_submission_format(tabu
     text = data_schema(tabular, "/home/data", "/home/submission/submission.csv", "roc_auc")
     lines = {line.split(":")[0]: line for line in text.splitlines()}
     assert "`row_id`" in lines["- Id column"]
-    assert "2 classes: 0, 1" in lines["- Target column"]
+    assert "2 classes: 0, 1" in lines["- Target column"] and "regressor" not in lines["- Target column"]
     assert '["size"] (size: 8 missing)' in lines["- Numeric feature columns"]
     assert '["colour"] (colour: 3 values, 10 missing)' in text
     assert '["remark"]' in lines["- Free-text or identifier-like string columns (leave them out of the features)"]
@@ -54,13 +54,41 @@ def test_schema_sorts_columns_by_kind_and_gives_the_exact_submission_format(tabu
     assert "predict_proba" in text  # roc_auc scores probabilities
 
 
-def test_a_long_column_list_is_summarised_with_how_to_select_it(tmp_path: Path) -> None:
-    wide = pd.DataFrame({"id": range(5), "y": [0, 1, 0, 1, 0], **{f"t{i:03d}": [0.5] * 5 for i in range(100)}})
+def test_a_numeric_target_asks_for_a_regressor(tabular: Path) -> None:
+    train = pd.read_csv(tabular / "train.csv")
+    train["label"] = [1000.0 + 37.5 * i for i in range(len(train))]
+    train.to_csv(tabular / "train.csv", index=False)
+    target = next(x for x in data_schema(tabular, "/d", "/s.csv").splitlines() if x.startswith("- Target column"))
+    assert "from 1000 to 2462: a regression target: fit a regressor such as `HistGradientBoostingRegressor`" in target
+
+
+def _wide_schema(tmp_path: Path, names: list[str]) -> str:
+    wide = pd.DataFrame({"id": range(5), "y": [0, 1, 0, 1, 0], **{n: [0.5] * 5 for n in names}})
     wide.to_csv(tmp_path / "train.csv", index=False)
     wide.drop(columns="y").to_csv(tmp_path / "test.csv", index=False)
     wide[["id", "y"]].to_csv(tmp_path / "sample_submission.csv", index=False)
-    text = data_schema(tmp_path, "/d", "/s.csv")
-    assert "100 columns, t000, t001, t002, t003, ..., t099" in text and "select_dtypes" in text
+    return data_schema(tmp_path, "/d", "/s.csv")
+
+
+@pytest.mark.parametrize("names", [[f"t{i:03d}" for i in range(100)], [f"f{i}" for i in range(1, 121)],
+                                   [f"px_{i:04d}" for i in range(20, 95)]])
+def test_a_long_numbered_column_list_is_the_comprehension_that_builds_it(tmp_path: Path, names: list[str]) -> None:
+    text = _wide_schema(tmp_path, names)
+    line = next(x for x in text.splitlines() if x.startswith("- Numeric feature columns"))
+    expression = line.split("in Python: `")[1].split("`")[0]
+    assert eval(expression) == names  # noqa: S307 (the text is ours, built from the test's names)
+    assert f"{len(names)} columns, `{names[0]}` to `{names[-1]}`" in line and "..." not in line
+    assert "- Categorical feature columns: none (an empty list `[]`)." in text
+
+
+@pytest.mark.parametrize("names", [[f"t{i}" for i in range(100) if i != 50],  # a gap
+                                   [f"c{i:02d}" if i % 2 else f"c{i}" for i in range(100)],  # mixed padding
+                                   [f"{w}_{i}" for i in range(35) for w in ("a", "b")]])
+def test_a_long_unnumbered_column_list_is_summarised_with_how_to_select_it(tmp_path: Path, names: list[str]) -> None:
+    text = _wide_schema(tmp_path, names)
+    line = next(x for x in text.splitlines() if x.startswith("- Numeric feature columns"))
+    assert f"{len(names)} columns, from `{names[0]}`, `{names[1]}` to `{names[-1]}`" in line
+    assert "select_dtypes" in line and "in Python" not in line and "..." not in line
 
 
 def test_schema_is_empty_for_a_layout_it_does_not_know(tmp_path: Path) -> None:
@@ -104,6 +132,33 @@ def test_the_worked_example_imports_everything_before_its_first_statement() -> N
     imports = [isinstance(node, ast.Import | ast.ImportFrom) for node in body]
     assert imports[:imports.count(True)] == [True] * imports.count(True)
     assert "import" not in worked_example("/d", "/s.csv").split("# ---- the facts")[1]
+
+
+@pytest.mark.parametrize(("exception", "source"), [
+    ("KeyError: 'churned'", "`churned` is written at line 2: `ID, TARGET = \"id\", \"churned\"`: fix that line."),
+    ("KeyError: \"[Ellipsis, 'gun', 'pointing'] not in index\"",
+     "`gun` is written at line 3: `CATEGORICAL = [\"gun\", \"pointing\"]`: fix that line."),
+    ("KeyError: 'Fare'", ""),  # written nowhere else: nothing to point at
+    ("ValueError: 'churned' is not valid", ""),
+])
+def test_error_focus_points_a_key_error_at_the_line_that_writes_the_missing_key(exception: str, source: str) -> None:
+    code = ('import pandas as pd\nID, TARGET = "id", "churned"\nCATEGORICAL = ["gun", "pointing"]\n'
+            'train = pd.read_csv("train.csv")\ny = train[TARGET]\n')
+    output = f'Traceback (most recent call last):\n  File "/home/code/s.py", line 5, in <module>\n{exception}\n'
+    focus = error_focus(code, output, "s.py")
+    assert focus.startswith("The script stopped at line 5: `y = train[TARGET]`")
+    assert focus.endswith(source) and ("fix that line" in focus) is bool(source)
+
+
+def test_error_focus_names_the_closest_real_column_to_a_missing_one(tabular: Path) -> None:
+    columns = data_columns(tabular)
+    assert columns == ["row_id", "size", "colour", "remark", "label"]
+    output = 'Traceback (most recent call last):\n  File "/home/code/s.py", line 1, in <module>\nKeyError: \'{}\'\n'
+    assert error_focus("y = train['Colours']\n", output.format("Colours"), "s.py", columns).endswith(
+        "The data has no column `Colours`; the closest is `colour`.")
+    assert "closest" not in error_focus("y = train['zzz']\n", output.format("zzz"), "s.py", columns)
+    assert "closest" not in error_focus("y = train['size']\n", output.format("size"), "s.py", columns)
+    assert data_columns(tabular / "nowhere") == [] and data_columns(None) == []
 
 
 def test_error_focus_names_the_failing_line_of_the_script_and_the_exception() -> None:
@@ -161,6 +216,7 @@ def test_the_example_schema_names_what_the_example_script_uses() -> None:
     ("ValueError: could not convert string to float: 'male'", "categorical"),
     ("ValueError: Input X contains NaN.", "impute"),
     ("KeyError: 'Agee'", "exact column names"),
+    ("KeyboardInterrupt", "use a regressor"),
     ("pandas.errors.ParserError: bad line", ""),
 ])
 def test_exception_hints_follow_the_exception_type_and_message(exception: str, words: str) -> None:

@@ -249,7 +249,7 @@ def test_copy_undo_and_the_plan_shown_without_update_marks(run_mlab):
     assert "1. write a.py started" in run.main_prompts()[1] and "**started**" not in run.main_prompts()[1]
 
 
-CRASH = 'import pandas as pd\n\ntrain = pd.read_csv("data/train.csv")\nprint(train["Age_missing"].mean())\n'
+CRASH = 'import pandas as pd\n\ntrain = pd.read_csv("data/train.csv")\nprint(train["Fares"].mean())\n'
 
 
 @pytest.mark.parametrize("on", [True, False])
@@ -280,5 +280,6 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(run_mlab, on):
     assert "KeyError" in executed and ("Fix this first" in executed) is on
     if on:
         assert executed.startswith("The script failed. Fix this first:\n"
-                                   "The script stopped at line 4: `print(train[\"Age_missing\"].mean())`\n"
-                                   "with KeyError: 'Age_missing'")
+                                   "The script stopped at line 4: `print(train[\"Fares\"].mean())`\n"
+                                   "with KeyError: 'Fares'")
+        assert "The data has no column `Fares`; the closest is `Fare`." in executed  # read from the host's data

@@ -104,7 +104,7 @@ def test_config_and_trajectory_are_json_clean(titanic, titanic_sandbox, tmp_path
     json.dumps(header["config"])
 
 
-CRASH = 'import pandas as pd\n\ntrain = pd.read_csv("{data}/train.csv")\nprint(train["Age_missing"].mean())\n'
+CRASH = 'import pandas as pd\n\ntrain = pd.read_csv("{data}/train.csv")\nprint(train["Fares"].mean())\n'
 
 
 @pytest.mark.parametrize("on", [True, False])
@@ -127,6 +127,10 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(titanic, titanic
     assert ("Reply now with your version of this script in one execute_ipython_cell call" in task_message) is on
     _, ran, cell = (t["observation"]["text"] for t in turns(run_dir))
     assert "KeyError" in ran and "KeyError" in cell
-    assert ran.startswith("Fix this first:\nThe script stopped at line 4: `print(train[\"Age_missing\"].mean())`\n"
-                          "with KeyError: 'Age_missing'\nUsual cause: a column or key") is on
+    assert ran.startswith("Fix this first:\nThe script stopped at line 4: `print(train[\"Fares\"].mean())`\n"
+                          "with KeyError: 'Fares'\nUsual cause: a column or key") is on
+    assert ("The data has no column `Fares`; the closest is `Fare`." in ran) is on  # read from the host's data
     assert cell.startswith("Fix this first:\nThe script stopped at line 3: `frame['b'].sum()`\nwith KeyError: 'b'") is on
+    assert cell.endswith("send this whole cell again as a new cell, with the error fixed. A cell is not saved "
+                         "in any\nfile, so no shell command can run it.]") is on
+    assert "send this whole cell again" not in ran  # a script in a file is fixed in its file
