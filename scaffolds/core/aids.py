@@ -422,6 +422,9 @@ _HINTS: tuple[tuple[str, str, str], ...] = (
                                                "the categorical (one-hot encoded) columns or leave it out."),
     ("ValueError", "Input X contains NaN", "missing values reached the model: impute every feature column first."),
     ("ValueError", "", "an argument has the wrong value, shape or type: read the message and the line."),
+    ("TypeError", "unexpected keyword argument 'squared'", "this scikit-learn has no `squared=` argument any more: "
+                                                           "use `root_mean_squared_error(y_true, y_pred)` from "
+                                                           "sklearn.metrics for RMSE."),
     ("TypeError", "", "an object of the wrong type is used on this line (e.g. a NumPy array where a DataFrame is "
                       "expected): keep the data in the shape the next call expects."),
     ("AttributeError", "", "the object has no such attribute or method: check what this object is."),

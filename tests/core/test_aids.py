@@ -217,6 +217,8 @@ def test_the_example_schema_names_what_the_example_script_uses() -> None:
     ("ValueError: Input X contains NaN.", "impute"),
     ("KeyError: 'Agee'", "exact column names"),
     ("KeyboardInterrupt", "use a regressor"),
+    ("TypeError: got an unexpected keyword argument 'squared'", "root_mean_squared_error"),
+    ("TypeError: 'NoneType' object is not callable", "wrong type"),
     ("pandas.errors.ParserError: bad line", ""),
 ])
 def test_exception_hints_follow_the_exception_type_and_message(exception: str, words: str) -> None:
