@@ -420,6 +420,9 @@ _HINTS: tuple[tuple[str, str, str], ...] = (
                      "remember the test table has no target column."),
     ("ValueError", "could not convert string", "a string column reached a model or an imputer for numbers: put it in "
                                                "the categorical (one-hot encoded) columns or leave it out."),
+    ("ValueError", "Classification metrics can't handle", "a classification metric (accuracy_score, f1_score) got "
+                                                          "numeric predictions: for a regression target, score with "
+                                                          "the task's metric (e.g. root_mean_squared_error)."),
     ("ValueError", "Input X contains NaN", "missing values reached the model: impute every feature column first."),
     ("ValueError", "", "an argument has the wrong value, shape or type: read the message and the line."),
     ("TypeError", "unexpected keyword argument 'squared'", "this scikit-learn has no `squared=` argument any more: "

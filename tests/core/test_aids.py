@@ -217,6 +217,8 @@ def test_the_example_schema_names_what_the_example_script_uses() -> None:
     ("ValueError: Input X contains NaN.", "impute"),
     ("KeyError: 'Agee'", "exact column names"),
     ("KeyboardInterrupt", "use a regressor"),
+    ("ValueError: Classification metrics can't handle a mix of multiclass and continuous targets",
+     "for a regression target"),
     ("TypeError: got an unexpected keyword argument 'squared'", "root_mean_squared_error"),
     ("TypeError: 'NoneType' object is not callable", "wrong type"),
     ("pandas.errors.ParserError: bad line", ""),
