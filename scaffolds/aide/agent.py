@@ -361,7 +361,7 @@ class _Session:
         if node.stage == "debug":
             why, analysis = (parent.bug_reasons, parent.analysis) if self.dev.explain_bugs else ((), "")
             focus = aids.error_focus(parent.code, parent.output, self._script(parent).name,
-                                     aids.data_columns(Path(self.sandbox.host_paths.data))) \
+                                     aids.host_data_columns(self.sandbox)) \
                 if self.cfg.aids.error_focus else ""
             return prompts.debug_prompt(ctx, parts, parent.code, parent.output, why, analysis, focus)
         return prompts.improve_prompt(ctx, parts, parent.code)

@@ -346,6 +346,13 @@ def data_columns(root: Path | None) -> list[str]:
     return _header(tables.train) if tables else []
 
 
+def host_data_columns(sandbox: object) -> list[str]:
+    """`data_columns` of the sandbox's public data on this host ([] when the sandbox does not say where it is:
+    `host_paths` is not part of the sandbox protocol)."""
+    host = getattr(sandbox, "host_paths", None)
+    return data_columns(Path(host.data) if host else None)
+
+
 def error_focus(code: str, output: str, script_name: str, columns: Sequence[str] = ()) -> str:
     """The line of `code` where the last traceback in `output` left the script, and the exception.
 
@@ -396,7 +403,7 @@ def _key_source(lines: list[str], exception: str, failing: int | None) -> str:
 
 def _closest_column(exception: str, columns: Sequence[str]) -> str:
     """For a KeyError on a column the data does not have, the real column closest to it by spelling
-    (a small model writes `churned` for `Churn`, or keeps the worked example's names)."""
+    (a small model writes `churned` for `churn`, or keeps the worked example's names)."""
     by_lower = {c.lower(): c for c in columns}
     for key in _missing_keys(exception):
         if key in columns:

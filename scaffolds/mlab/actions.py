@@ -15,7 +15,7 @@ import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from sandbox import truncate_middle
@@ -151,9 +151,8 @@ class Workbench:
         run = execute.execute_script(self.sandbox, script, timeout, combined=self.cfg.fixes.full_script_output)
         focus = ""
         if self.cfg.aids.error_focus and run.result.exit_code:
-            host = getattr(self.sandbox, "host_paths", None)  # the public data on this host
             focus = aids.error_focus(self.sandbox.read_file(script), run.result.output, PurePosixPath(script).name,
-                                     aids.data_columns(Path(host.data) if host else None))
+                                     aids.host_data_columns(self.sandbox))
         return Outcome(run.observation, exec_s=run.result.duration_s, ran_code=True, focus=focus)
 
     def python_repl(self, command: str) -> Outcome:

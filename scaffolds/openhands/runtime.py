@@ -133,12 +133,8 @@ class Runtime:
             code = self.sandbox.read_file(script)
         except SandboxError:
             return ""
-        focus = aids.error_focus(code, output, script, self._columns())
+        focus = aids.error_focus(code, output, script, aids.host_data_columns(self.sandbox))
         return prompts.text("aids_focus", focus=focus) if focus else ""
-
-    def _columns(self) -> list[str]:
-        host = getattr(self.sandbox, "host_paths", None)  # the public data on this host (not in the protocol)
-        return aids.data_columns(Path(host.data) if host else None)
 
     def _timeout(self, requested: Any, default: float, cap_s: float | None) -> float:
         if requested is None or requested == "":
@@ -195,7 +191,7 @@ class Runtime:
         text = self._cut("\n".join(p.rstrip("\n") for p in parts if p.strip()))
         if self.error_focus and cell.error is not None:
             focus = aids.error_focus(code, ANSI.sub("", "\n".join(cell.error.traceback)), aids.CELL,
-                                     self._columns())
+                                     aids.host_data_columns(self.sandbox))
             text = prompts.text("aids_focus", focus=focus) + text if focus else text
             # where the model reads last: a small model otherwise runs a script file it never wrote
             text += "\n" + prompts.text("aids_resend_cell")
