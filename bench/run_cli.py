@@ -137,8 +137,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         console.print(f"[bold red]error:[/] {exc}")
         return 2
     except KeyboardInterrupt:
-        console.print("interrupted; continue with --resume RUN_DIR (the run directory printed above)")
+        console.print(INTERRUPTED)
         return 130
+
+
+INTERRUPTED = "interrupted; continue with --resume RUN_DIR (the run directory printed above)"
 
 
 def _interrupt(signum: int, frame: Any) -> None:
@@ -170,5 +173,5 @@ def scaffold_main(agent: str, argv: list[str] | None = None,
         console.print(f"[bold red]error:[/] {exc}")
         return 2
     except KeyboardInterrupt:
-        console.print("interrupted; continue with --resume RUN_DIR (the run directory printed above)")
+        console.print(INTERRUPTED)
         return 130
