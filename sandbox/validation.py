@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import socketserver
 import tempfile
 import threading
@@ -30,8 +31,11 @@ MULTIPART_OVERHEAD = 1 << 20  # allowed on top of the file for boundaries and pa
 UPLOAD_TIMEOUT_S = 300.0  # the whole body must arrive within this
 SOCKET_TIMEOUT_S = 30.0  # a client that sends nothing for this long is dropped
 MAX_CONCURRENT = 4
-BUSY_REPLY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
-              b'{"error": "the validation server is busy with other requests; retry in a moment"}')
+_BUSY_BODY = b'{"error": "the validation server is busy with other requests; retry in a moment"}'
+# Content-Length lets a client stop at the end of the reply instead of reading on into the close.
+BUSY_REPLY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+              b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(_BUSY_BODY), _BUSY_BODY))
+BUSY_DRAIN_BYTES = 1 << 20  # what a refused request may have sent already; read and dropped before closing
 
 
 def default_validator(path: Path) -> ValidationResult:
@@ -116,6 +120,18 @@ def _quiet_error(request: object, client_address: object) -> None:
     log.debug("validation request from %s failed", client_address, exc_info=True)
 
 
+def _drain_without_waiting(request: socket.socket) -> None:
+    """Drop what the client already sent: closing on unread bytes resets the connection, and the
+    client may then lose the 503 it was sent. Never waits, so the accept loop is not held up."""
+    request.setblocking(False)
+    dropped = 0
+    try:
+        while dropped < BUSY_DRAIN_BYTES and (chunk := request.recv(65536)):
+            dropped += len(chunk)
+    except (BlockingIOError, InterruptedError):
+        pass
+
+
 class _Bounded:
     """Mixin: at most MAX_CONCURRENT requests in flight; the rest are answered 503 without a thread."""
 
@@ -126,6 +142,7 @@ class _Bounded:
             try:
                 request.settimeout(1.0)
                 request.sendall(BUSY_REPLY)
+                _drain_without_waiting(request)
             except OSError:
                 pass
             self.shutdown_request(request)

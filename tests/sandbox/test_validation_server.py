@@ -51,12 +51,26 @@ def _post(sock_path: Path, body: bytes, content_type: str | None = None, length:
             s.sendall(body)
         except OSError:  # the server may answer and close before reading everything
             pass
-    data = b""
-    while chunk := s.recv(65536):
-        data += chunk
+    status, reply = _read_reply(s)
     s.close()
-    status = int(data.split(b" ", 2)[1])
-    return status, json.loads(data.split(b"\r\n\r\n", 1)[1] or b"{}")
+    return status, reply
+
+
+def _read_reply(s: socket.socket) -> tuple[int, dict]:
+    """As an HTTP client reads: the head, then Content-Length bytes, so it never reads on into the close."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(65536)
+        assert chunk, f"the server closed before a full reply head: {data!r}"
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    lengths = [line.split(b":", 1)[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")]
+    assert lengths, f"a reply without Content-Length: {head!r}"
+    while len(body) < int(lengths[0]):
+        chunk = s.recv(65536)
+        assert chunk, f"the server closed mid-body: {body!r}"
+        body += chunk
+    return int(head.split(b" ", 2)[1]), json.loads(body or b"{}")
 
 
 def test_multipart_file_is_streamed_to_the_validator(server):
