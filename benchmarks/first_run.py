@@ -9,8 +9,9 @@ itself. Overrides (`aids=false`, `steps=4`, ...) go to the agent, so a "before" 
 Reported per configuration: valid-submission rate, time from the command's start to the first valid
 node (AIDE's journal) or the first step after which the submission was valid (MLAB's and CodeAct's
 trajectories), the whole run's time, medals against the competition's leaderboard (the offline reference
-ladder), steps per minute, and where AIDE's failing steps failed (exception types, or the bug reason when
-the script itself did not fail). Appends a section to benchmarks/results/first_run.md.
+ladder), steps per minute, and where the failing steps failed: AIDE's exception types (or the bug reason
+when the script itself did not fail), MLAB's and CodeAct's last exception in a step's output (or MLAB's
+repeat notice). Appends a section to benchmarks/results/first_run.md.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -66,17 +68,35 @@ def _journal_figures(run_dir: Path, started: float, result: SeedResult) -> None:
             result.first_valid_s = node["created_at"] + node["timing"]["step_s"] - started
 
 
+# The last exception line of a traceback in a step's observation ("KeyError: 'churned'").
+EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?([A-Za-z_]\w*(?:Error|Exception|Interrupt|Exit))\b", re.M)
+# MLAB's repeat notice (fixes.repeat_notice): the same action and input, the same result, again.
+REPEATED = "times in a row and got the same result"
+
+
+def step_failure(observation: object) -> str | None:
+    """Why one MLAB or CodeAct step failed, from its observation: the exception its code raised, the repeat
+    notice, or None (the step did not fail). CodeAct's observation is a dict whose `text` is the output."""
+    text = observation.get("text", "") if isinstance(observation, dict) else str(observation or "")
+    if REPEATED in text:
+        return "the same action repeated"
+    exceptions = EXCEPTION_LINE.findall(text)
+    return exceptions[-1] if exceptions else None
+
+
 def _trajectory_figures(run_dir: Path, started: float, result: SeedResult) -> None:
-    """First valid submission (seconds from the command's start), from MLAB's or CodeAct's trajectory:
-    the first step after which the submission passed the format check (`submission_valid`)."""
+    """From MLAB's or CodeAct's trajectory: the first valid submission (seconds from the command's start),
+    the first step after which the submission passed the format check (`submission_valid`), and what each
+    failing step failed with."""
     trajectory = run_dir / "trajectory.jsonl"
     if not trajectory.is_file():
         return
     for line in trajectory.read_text().splitlines():
         record = json.loads(line)
-        if record.get("submission_valid"):
+        if "observation" in record and (failure := step_failure(record["observation"])):
+            result.failures[failure] += 1
+        if record.get("submission_valid") and result.first_valid_s is None:
             result.first_valid_s = (record.get("time") or record["ts"]) - started
-            return
 
 
 def run_seed(args: argparse.Namespace, seed: int, out: Path) -> SeedResult:
