@@ -408,8 +408,10 @@ class _Session:
         only a fragment of the parent's script."""
         parts, extra, text = self._parts(node, ctx), (), ""
         for _ in range(self.cfg.prompt.code_retries + 1):
+            # A code-model call is cut at the time limit: its script could not run anyway. A review is
+            # not: the script it judges has run, and its submission counts only once reviewed.
             result, seconds = self._chat_prompt(self.llm, node, lambda p: self._prompt(node, parent, ctx, p),
-                                                parts, extra)
+                                                parts, extra, within_s=self.remaining())
             node.timing.code_llm_s += seconds
             text = result.text or ""
             node.code = extract_code(text)
@@ -457,7 +459,7 @@ class _Session:
         """The import statements of the code model's answer to `question`, asked after its `reply` in the
         same conversation (a local server reuses the prompt it has already read)."""
         extra = (Message(role="assistant", content=reply), Message(role="user", content=question))
-        result, seconds = self._chat_prompt(self.llm, node, build, parts, extra)
+        result, seconds = self._chat_prompt(self.llm, node, build, parts, extra, within_s=self.remaining())
         node.timing.code_llm_s += seconds
         return import_check.import_statements(extract_code(result.text or "") or result.text or "")
 

@@ -73,6 +73,10 @@ DEVIATIONS: tuple[Deviation, ...] = (
               "each script runs as a fresh process in the run's sandbox, under its memory, process and file-size "
               "limits (the runner's limits.memory_mb; sandbox default 4 GB)",
               "a child process of the agent in the task container, no memory limit", _always),
+    Deviation("code calls end at the time limit", "",
+              "a code-model call is cut when the run's time is up, and the run ends time_exceeded; a review call "
+              "is not (its script has run)",
+              "the harness kills the container at the limit, whatever the agent is doing", _always),
     Deviation("unusable reviews", "",
               "a review that cannot be read marks the node buggy ('review unusable'); a failed review call keeps "
               "the executed node, to be reviewed on resume", "a crash (aideml #40)", _always),

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from sandbox.errors import WallTimeExceeded
-from scaffolds.core.llm.errors import BudgetExceeded, ContextWindowExceeded, LLMError
+from scaffolds.core.llm.errors import BudgetExceeded, ContextWindowExceeded, LLMError, LLMTimeUp
 from scaffolds.core.task import TaskLimits
 
 if TYPE_CHECKING:
@@ -75,6 +75,8 @@ def stop_for(exc: Exception) -> AgentStop | None:
         return LimitsExceeded(f"LLM budget exhausted: {exc}")
     if isinstance(exc, WallTimeExceeded):
         return TimeExceeded(f"sandbox wall time exhausted: {exc}")
+    if isinstance(exc, LLMTimeUp):
+        return TimeExceeded(f"time limit reached while the model was answering: {exc}")
     if isinstance(exc, ContextWindowExceeded):
         return LLMFailed(f"the conversation no longer fits the model's context window: {exc}")
     if isinstance(exc, LLMError):

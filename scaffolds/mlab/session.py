@@ -298,7 +298,7 @@ class Session:
         while True:
             t0 = time.monotonic()
             try:
-                result = llm.chat(messages)
+                result = llm.chat(messages, within_s=self.remaining())
             except LLMUnavailable as exc:
                 self.meter.failed(role, time.monotonic() - t0)
                 if not self.cfg.fixes.outage_not_format_error:

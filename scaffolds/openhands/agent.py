@@ -160,6 +160,10 @@ class _Session:
     def remaining(self) -> float:
         return self.time_limit - self.elapsed()
 
+    def _llm_cap(self) -> float | None:
+        """fixes.cap_timeout_by_time_left: a model call, like an action, ends with the time left."""
+        return self.remaining() if self.cfg.fixes.cap_timeout_by_time_left else None
+
     def _check_limits(self) -> None:
         if self.step >= self.max_steps:
             raise LimitsExceeded(f"step limit reached ({self.max_steps} steps)")
@@ -197,7 +201,7 @@ class _Session:
         for _ in range(3):
             t0 = time.monotonic()
             try:
-                reply = self.llm.chat(self.conv.messages(), tools=self.tools or None)
+                reply = self.llm.chat(self.conv.messages(), tools=self.tools or None, within_s=self._llm_cap())
                 return reply, time.monotonic() - t0, condense_s
             except ContextWindowExceeded:
                 if not self.cfg.fixes.condense:
@@ -329,7 +333,8 @@ class _Session:
                            before)
             return None if force else 0.0
         t0 = time.monotonic()
-        summary, usage, events = memory.summarise(self.condenser_llm, self.conv, *kept, self.cfg.condenser, window)
+        summary, usage, events = memory.summarise(self.condenser_llm, self.conv, *kept, self.cfg.condenser, window,
+                                                  within_s=self._llm_cap())
         steps = [t.step for t in events if t.step is not None]
         message = memory.summary_message(summary, steps)
         self.conv.apply_condensation(*kept, message)

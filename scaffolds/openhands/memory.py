@@ -68,8 +68,9 @@ def plan(conv: Conversation, cfg: CondenserConfig, force: bool = False) -> tuple
 
 
 def summarise(llm: LLM, conv: Conversation, keep_first: int, keep_last: int, cfg: CondenserConfig,
-              window: int) -> tuple[str, Usage | None, list[Turn]]:
-    """Ask `llm` for a summary of the turns that `keep_first`/`keep_last` would forget."""
+              window: int, within_s: float | None = None) -> tuple[str, Usage | None, list[Turn]]:
+    """Ask `llm` for a summary of the turns that `keep_first`/`keep_last` would forget (within
+    `within_s` seconds, as LLM.chat)."""
     middle = conv.turns[keep_first: len(conv.turns) - keep_last]
     previous = "\n".join(m.content for t in middle if t.kind == "summary" for m in t.messages)
     events = [t for t in middle if t.kind != "summary"]
@@ -79,7 +80,7 @@ def summarise(llm: LLM, conv: Conversation, keep_first: int, keep_last: int, cfg
     prior = f"The summary so far (it covers the steps before these):\n{previous}\n\n" if previous else ""
     messages = [Message.system(prompts.text("condenser_system")),
                 Message.user(prompts.text("condenser_user", previous=prior, events=rendered))]
-    reply = llm.chat(messages)
+    reply = llm.chat(messages, within_s=within_s)
     summary = reply.text.strip() or _mechanical_summary(events)
     return summary, reply.usage, events
 

@@ -76,6 +76,30 @@ def test_an_attempt_abandoned_for_lack_of_time_keeps_its_cost(titanic, open_tita
     assert result.extra["llm_calls"] == requests == budget.calls == 3
 
 
+def test_a_code_answer_that_would_come_after_the_time_limit_is_not_waited_for(titanic, open_titanic_sandbox, tmp_path):
+    """A local model can take minutes to answer; the run ends at its limit, with the attempt abandoned."""
+    base = aide_rule(["sex_rule", "forest"])
+
+    def rule(body):
+        reply = base(body)
+        if not is_review(body) and "# Memory" in prompt_text(body):
+            return Reply.slow(120, reply)
+        return reply
+
+    rd = RunDir(tmp_path / "run")
+    with ScriptedServer(rule=rule) as server:
+        sandbox = open_titanic_sandbox(rd.workspace)
+        t0 = time.monotonic()
+        result = AideAgent(config("time_limit_s=20", "search.num_drafts=1", "search.debug_prob=0")).run(
+            make_task(titanic, sandbox, steps=5), sandbox, scripted_llm(server, rd), rd)
+        took = time.monotonic() - t0
+    journal = json.loads(rd.journal.read_text())
+    assert result.reason == "time_exceeded" and "while the model was answering" in result.message
+    assert took < 35 and len(journal["nodes"]) == 1
+    (lost,) = journal["abandoned"]
+    assert lost["abandoned_reason"].startswith("LLMTimeUp while generating")
+
+
 def test_a_failed_review_keeps_the_node_and_the_resumed_run_reviews_it(titanic, open_titanic_sandbox, tmp_path):
     rd = RunDir(tmp_path / "run")
     failing = {"review": True}

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from scaffolds.core.llm import LLM, LLMError, LLMUnavailable, Message
+from scaffolds.core.llm import LLM, LLMError, LLMTimeUp, LLMUnavailable, Message
 from scaffolds.core.llm.retry import RetryPolicy, decide
 from scaffolds.core.llm.speed import SpeedEstimate
 from scaffolds.core.llm.testing import Reply, ScriptedServer
@@ -27,6 +27,35 @@ def test_timeout_is_retried(server: ScriptedServer) -> None:
     started = time.monotonic()
     assert llm.chat([Message.user("hi")]).text == "quick"
     assert time.monotonic() - started < 2.5  # the slow reply was abandoned at the timeout
+    assert len(server.chat_requests) == 2
+
+
+def test_a_slow_answer_is_cut_at_the_time_the_caller_gave(server: ScriptedServer) -> None:
+    """A run passes its time left: a call that would answer after it ends with LLMTimeUp, not with a
+    longer retry, however long the per-attempt timeout is."""
+    server.push(Reply.slow(5.0), Reply.text("never served"))
+    llm = LLM("openai/scripted", api_base=server.url, **FAST)
+    started = time.monotonic()
+    with pytest.raises(LLMTimeUp, match="within the time the caller gave"):
+        llm.chat([Message.user("hi")], within_s=0.6)
+    assert time.monotonic() - started < 2.0
+    assert len(server.chat_requests) == 1
+    assert not isinstance(LLMTimeUp("x"), LLMUnavailable)  # no outage: calling again will not help
+
+
+def test_a_retry_wait_past_the_callers_time_ends_the_call_at_once(server: ScriptedServer) -> None:
+    server.push(Reply.fail(429, "wait", retry_after=3.0), Reply.text("never served"))
+    llm = LLM("openai/scripted", api_base=server.url, retry_initial_s=0.001, retry_max_s=1.0, timeout_s=10)
+    started = time.monotonic()
+    with pytest.raises(LLMTimeUp, match="last error.*wait"):
+        llm.chat([Message.user("hi")], within_s=1.0)
+    assert time.monotonic() - started < 1.0 and len(server.chat_requests) == 1
+
+
+def test_a_call_within_the_callers_time_is_retried_as_usual(server: ScriptedServer) -> None:
+    server.push(Reply.fail(500, "boom"), Reply.text("in time"))
+    llm = LLM("openai/scripted", api_base=server.url, **FAST)
+    assert llm.chat([Message.user("hi")], within_s=5.0).text == "in time"
     assert len(server.chat_requests) == 2
 
 

@@ -4,6 +4,7 @@ real offline Titanic competition."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -114,6 +115,15 @@ def test_an_llm_outage_is_waited_out_and_uses_no_format_retry(run_mlab):
     second = run.steps[1]
     assert second["outage_waits"] == 2 and second["format_retries"] == 0
     assert second["llm"]["by_role"]["main"]["failed_calls"] == 2 and "train.csv" in second["observation"]
+
+
+def test_a_main_answer_that_would_come_after_the_time_limit_is_not_waited_for(run_mlab):
+    late = Reply.slow(120, Reply.text(say("List Files", {"dir_path": "data"})))
+    model = Model(main=[say("List Files", {"dir_path": "."}), late], max_steps=5)
+    t0 = time.monotonic()
+    run = run_mlab(model, steps=5, time_s=15)
+    assert run.result.reason == "time_exceeded" and "while the model was answering" in run.result.message
+    assert time.monotonic() - t0 < 30 and len(run.steps) == 1
 
 
 def test_as_mlebench_ran_it_an_outage_uses_up_the_format_retries(run_mlab):

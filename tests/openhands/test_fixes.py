@@ -93,6 +93,16 @@ def test_timeouts_are_capped_by_the_time_left(titanic, titanic_sandbox, tmp_path
     assert result.reason == "time_exceeded" and time.monotonic() - t0 < 20
 
 
+def test_a_slow_model_answer_is_capped_by_the_time_left(titanic, titanic_sandbox, tmp_path):
+    """A local model's answer can take minutes; the run ends at its limit, not when the answer comes."""
+    sb = titanic_sandbox
+    t0 = time.monotonic()
+    result, requests = run_agent(sb, task_for(titanic, sb, time_s=9), tmp_path / "run",
+                                 [Reply.slow(60, bash("echo too late"))])
+    assert result.reason == "time_exceeded" and "while the model was answering" in result.message
+    assert time.monotonic() - t0 < 20 and len(requests) == 1 and turns(tmp_path / "run") == []
+
+
 def test_waiting_on_a_background_job_is_not_a_loop(titanic, titanic_sandbox, tmp_path):
     sb = titanic_sandbox
     replies = [bash("sleep 3 > /dev/null 2>&1 &"), *[bash("", timeout=0.3) for _ in range(5)], bash("", timeout=20),

@@ -9,13 +9,14 @@ Importing this package does not import litellm and touches no network.
 
 from .budget import Budget
 from .client import LLM, LLMConfig
-from .errors import (BudgetExceeded, ContextWindowExceeded, LLMError, LLMUnavailable, MissingAPIKey,
+from .errors import (BudgetExceeded, ContextWindowExceeded, LLMError, LLMTimeUp, LLMUnavailable, MissingAPIKey,
                      ReplayDivergence)
 from .models import resolve_default_model
 from .records import ChatResult, Message, ToolCall, ToolSpec, Usage
 
 __all__ = [
     "LLM", "LLMConfig", "Message", "ToolSpec", "ToolCall", "ChatResult", "Usage", "Budget",
-    "LLMError", "LLMUnavailable", "BudgetExceeded", "ReplayDivergence", "MissingAPIKey", "ContextWindowExceeded",
+    "LLMError", "LLMTimeUp", "LLMUnavailable", "BudgetExceeded", "ReplayDivergence", "MissingAPIKey",
+    "ContextWindowExceeded",
     "resolve_default_model",
 ]

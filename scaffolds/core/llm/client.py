@@ -15,7 +15,7 @@ from typing import Any
 from .budget import Budget
 from .calllog import CallLog
 from .cassette import Player, Recorder
-from .errors import ContextWindowExceeded, LLMError, LLMUnavailable, ReplayDivergence
+from .errors import ContextWindowExceeded, LLMError, LLMTimeUp, LLMUnavailable, ReplayDivergence
 from .jsonparse import parse_arguments, parse_tool_calls, tool_call_schema, tool_prompt
 from .models import (apply_quirks, check_api_key, context_window_of, import_litellm, is_local, known_context_window,
                      price_table_entry, provider_of, quirks_for, supports_tools)
@@ -75,6 +75,7 @@ class _Trace:
     responses: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     modes: list[str] = field(default_factory=list)
+    ends_at: float | None = None  # monotonic time by which the call must have answered (chat's within_s)
 
 
 class LLM:
@@ -157,13 +158,16 @@ class LLM:
     # ----- public API -----
 
     def chat(self, messages: list[Message], *, tools: list[ToolSpec] | None = None,
-             tool_choice: str | None = None) -> ChatResult:
-        """One model turn. `tool_choice`: None/"auto", "required", "none", or a tool name to force."""
+             tool_choice: str | None = None, within_s: float | None = None) -> ChatResult:
+        """One model turn. `tool_choice`: None/"auto", "required", "none", or a tool name to force.
+        `within_s`: the call, retries included, gives up after this many seconds with LLMTimeUp (a run
+        passes its time left, so that a slow answer cannot carry it past its limit)."""
         tools = list(tools or ())
         _validate(messages, tools, tool_choice)
         if self.budget is not None:
             self.budget.check()
-        index, started, trace = next(self._counter), time.monotonic(), _Trace()
+        index, started = next(self._counter), time.monotonic()
+        trace = _Trace(ends_at=None if within_s is None else started + within_s)
         try:
             text, calls, finish, model = self._turn(messages, tools, tool_choice, trace)
         except (LLMError, ReplayDivergence) as err:
@@ -233,7 +237,8 @@ class LLM:
             return self._request(messages, tools, tool_choice, "text", trace, nudge)
         except LLMError as err:
             kind = ("context_window" if isinstance(err, ContextWindowExceeded)
-                    else "unavailable" if isinstance(err, LLMUnavailable) else "error")
+                    else "unavailable" if isinstance(err, LLMUnavailable)
+                    else "time_up" if isinstance(err, LLMTimeUp) else "error")
             self._record(request, None, kind, str(err))
             raise
         self._record(request, resp, None, None)
@@ -279,17 +284,24 @@ class LLM:
         while True:
             attempt += 1
             started = time.monotonic()
+            timeout = deadline if trace.ends_at is None else min(deadline, trace.ends_at - started)
+            if timeout <= 0:
+                raise self._time_up(attempt - 1, None)
             try:
-                response = litellm.completion(**request, timeout=deadline, max_retries=0, **self._endpoint())
+                response = litellm.completion(**request, timeout=timeout, max_retries=0, **self._endpoint())
             except Exception as err:  # noqa: BLE001 - every failure becomes one of our typed errors
                 if not _retryable(err):
                     raise self._translate(err, request) from err
+                if timeout < deadline and isinstance(err, litellm.Timeout):  # cut by the caller's time
+                    raise self._time_up(attempt, err) from err
                 first_failure = started if first_failure is None else first_failure
                 failing_for = time.monotonic() - first_failure
                 decision = decide(self._retry, attempt, failing_for, retry_after_seconds(err))
                 if decision.wait_s is None:
                     raise LLMUnavailable(f"{self.model}: gave up after {attempt} attempts in {failing_for:.0f} s "
                                    f"({decision.why}); last error: {_describe(err)}") from err
+                if trace.ends_at is not None and time.monotonic() + decision.wait_s >= trace.ends_at:
+                    raise self._time_up(attempt, err) from err
                 if isinstance(err, litellm.Timeout):
                     deadline *= 2
                 self._note_retry(attempt, err, decision.wait_s, decision.why, deadline, trace)
@@ -300,6 +312,11 @@ class LLM:
             self._speed.observe(usage.get("prompt_tokens") or 0, usage.get("completion_tokens") or 0,
                                 time.monotonic() - started)
             return data
+
+    def _time_up(self, attempts: int, err: BaseException | None) -> LLMTimeUp:
+        last = f"; last error: {_describe(err)}" if err is not None else ""
+        return LLMTimeUp(f"{self.model}: no answer within the time the caller gave this call "
+                         f"({attempts} attempts{last})")
 
     def _deadline(self, request: dict[str, Any]) -> float:
         """The first attempt's timeout: the configured one, or longer when the model's speed says so."""
@@ -357,7 +374,7 @@ class LLM:
         if error:
             if error["kind"] == "tools_unsupported":
                 raise _ToolsUnsupported(error["message"])
-            kinds = {"context_window": ContextWindowExceeded, "unavailable": LLMUnavailable}
+            kinds = {"context_window": ContextWindowExceeded, "unavailable": LLMUnavailable, "time_up": LLMTimeUp}
             raise kinds.get(error["kind"], LLMError)(error["message"])
         return entry["response"]
 

@@ -12,6 +12,11 @@ class LLMUnavailable(LLMError):
     connections) until the retries ran out. A caller with time to spare may wait and call again."""
 
 
+class LLMTimeUp(LLMError):
+    """The call did not answer within the time its caller gave it (`chat(within_s=...)`), e.g. the
+    time left to a run. No outage: the caller's own clock ran out, so calling again will not help."""
+
+
 class ContextWindowExceeded(LLMError):
     """The conversation no longer fits the model's context window; shorten it and call again."""
 
