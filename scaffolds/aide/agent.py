@@ -313,7 +313,7 @@ class _Session:
             lower_is_better=(not self.journal.maximize) if checked else None,
             schema=self._schema(),
             example=aids.worked_example(str(paths.data), submission) if self.cfg.aids.worked_example else "",
-            example_schema=aids.example_schema(str(paths.data), submission)
+            example_schema=aids.example_schema(str(paths.data), submission, self.cfg.aids.shows_task_lines)
             if self.cfg.aids.worked_example and self.cfg.aids.data_schema else "",
         )
 
@@ -324,7 +324,8 @@ class _Session:
         if self._data_schema is None:
             paths = self.sandbox.paths
             self._data_schema = aids.data_schema(Path(self.sandbox.host_paths.data), str(paths.data),
-                                                 f"{paths.submission}/submission.csv", self.task.metric_name)
+                                                 f"{paths.submission}/submission.csv", self.task.metric_name,
+                                                 self.cfg.aids.shows_task_lines)
         return self._data_schema
 
     def _packages(self) -> list[str]:

@@ -42,6 +42,13 @@ class AidSwitches:
     data_schema: bool = False  # the columns by kind, missing values, the submission header and the metric
     worked_example: bool = False  # a complete script for a made-up dataset, next to that dataset's schema
     error_focus: bool = False  # a traceback's failing line, exception and usual cause, where the model reads last
+    # with the worked example: the schema ends with the example's "<- task" column lines (ID, TARGET,
+    # NUMERIC, CATEGORICAL) written for this data, so a model that copies the example copies the right names
+    task_lines: bool = False
+
+    @property
+    def shows_task_lines(self) -> bool:
+        return self.task_lines and self.worked_example
 
 
 @dataclass(frozen=True)
@@ -100,9 +107,13 @@ def _names(columns: list[str], notes: dict[str, str]) -> str:
                       f"every column of this kind, e.g. `train.select_dtypes('number').columns` minus the id and "
                       f"target)")
     else:
-        listed = "[" + ", ".join(f'"{c}"' for c in columns) + "]"
+        listed = _list_literal(columns)
     noted = [f"{c}: {notes[c]}" for c in columns if c in notes][:MAX_NAMES]
     return listed + (f" ({'; '.join(noted)})" if noted else "")
+
+
+def _list_literal(columns: list[str]) -> str:
+    return "[" + ", ".join(f'"{c}"' for c in columns) + "]"
 
 
 _NUMBERED = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
@@ -171,10 +182,12 @@ class Layout:
     test_columns: list[str]
 
 
-def data_schema(root: Path, data_dir: str, submission_path: str, metric_name: str = "") -> str:
+def data_schema(root: Path, data_dir: str, submission_path: str, metric_name: str = "",
+                task_lines: bool = False) -> str:
     """A precise description of a train/test/sample-submission task's columns ("" for other layouts).
 
-    `root` is the data folder on this host; `data_dir` and `submission_path` are what the script sees.
+    `root` is the data folder on this host; `data_dir` and `submission_path` are what the script sees;
+    `task_lines` (AidSwitches.task_lines) ends it with the worked example's column lines for this data.
     """
     tables = find_tables(root)
     if tables is None:
@@ -184,10 +197,11 @@ def data_schema(root: Path, data_dir: str, submission_path: str, metric_name: st
         header, example_row = handle.readline().strip(), handle.readline().strip()
     layout = Layout(tables.train.name, tables.test.name, sum(1 for _ in tables.test.open("rb")) - 1,
                     tables.id_column, tables.targets, header, example_row, _header(tables.test))
-    return describe(train, layout, data_dir, submission_path, metric_name)
+    return describe(train, layout, data_dir, submission_path, metric_name, task_lines)
 
 
-def describe(train: pd.DataFrame, layout: Layout, data_dir: str, submission_path: str, metric_name: str) -> str:
+def describe(train: pd.DataFrame, layout: Layout, data_dir: str, submission_path: str, metric_name: str,
+             task_lines: bool = False) -> str:
     """The schema text for a training frame and its layout (shared by real tasks and the worked example,
     so the example's schema reads exactly like the task's)."""
     features = [c for c in train.columns if c != layout.id_column and c not in layout.targets
@@ -224,7 +238,26 @@ def describe(train: pd.DataFrame, layout: Layout, data_dir: str, submission_path
     advice = metric_advice(metric_name)
     if advice:
         lines.append(f"- Metric `{metric_name}`: {advice}.")
+    block = _task_lines(layout, kinds) if task_lines else ""
+    if block:
+        lines.append("- The worked example's column lines (marked `<- task`), written for this data:\n" + block)
     return "\n".join(lines)
+
+
+def _task_lines(layout: Layout, kinds: dict[str, list[str]]) -> str:
+    """ID, TARGET, NUMERIC and CATEGORICAL as the worked example spells them, for one target ("" when the
+    task has several targets, or a kind too long to write that has no numbered form)."""
+    if len(layout.targets) != 1:
+        return ""
+    lists = {}
+    for name, kind in (("NUMERIC", "numeric"), ("CATEGORICAL", "categorical")):
+        columns = kinds[kind]
+        lists[name] = (_numbered(columns) or None) if len(columns) > MAX_NAMES else _list_literal(columns)
+        if lists[name] is None:
+            return ""
+    return "\n".join(f"      {line}" for line in (f'ID, TARGET = "{layout.id_column}", "{layout.targets[0]}"',
+                                                   f"NUMERIC = {lists['NUMERIC']}",
+                                                   f"CATEGORICAL = {lists['CATEGORICAL']}"))
 
 
 def _target_kind(column: pd.Series) -> str:
@@ -292,7 +325,7 @@ print("Saved", len(submission), "rows to", SUBMISSION_PATH)
 '''
 
 
-def example_schema(data_dir: str, submission_path: str) -> str:
+def example_schema(data_dir: str, submission_path: str, task_lines: bool = False) -> str:
     """The made-up task's data schema, written the way `data_schema` describes a real task."""
     rows = 400
     train = pd.DataFrame({
@@ -308,7 +341,7 @@ def example_schema(data_dir: str, submission_path: str) -> str:
     columns = [c for c in train.columns if c != "churned"]
     layout = Layout("train.csv", "test.csv", 100, "customer_id", ["churned"], "customer_id,churned", "c0400,0",
                     columns)
-    return describe(train, layout, data_dir, submission_path, "accuracy")
+    return describe(train, layout, data_dir, submission_path, "accuracy", task_lines)
 
 
 def worked_example(data_dir: str, submission_path: str) -> str:

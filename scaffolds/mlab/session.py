@@ -117,8 +117,8 @@ class Session:
         paths, fixes, aid = self.sandbox.paths, self.cfg.fixes, self.cfg.aids
         submission = f"{paths.submission}/submission.csv"
         host = getattr(self.sandbox, "host_paths", None)  # the public data on this host (not in the protocol)
-        schema = aids.data_schema(Path(host.data), paths.data, submission, self.task.metric_name) \
-            if aid.data_schema and host is not None else ""
+        schema = aids.data_schema(Path(host.data), paths.data, submission, self.task.metric_name,
+                                  aid.shows_task_lines) if aid.data_schema and host is not None else ""
         facts = prompts.PromptFacts(
             problem="", home=paths.home, data=paths.data, submission=submission,
             time_limit_s=self.time_limit, step_limit=self.max_steps,

@@ -391,8 +391,8 @@ class _Session:
         paths, aid, text = self.sandbox.paths, self.cfg.aids, ""
         submission = self._submission_inside()
         host = getattr(self.sandbox, "host_paths", None)  # the public data on this host (not in the protocol)
-        schema = aids.data_schema(Path(host.data), paths.data, submission, self.task.metric_name) \
-            if aid.data_schema and host is not None else ""
+        schema = aids.data_schema(Path(host.data), paths.data, submission, self.task.metric_name,
+                                  aid.shows_task_lines) if aid.data_schema and host is not None else ""
         if schema:
             metric = prompts.text("aids_metric", metric=self.task.metric_name) if self.task.metric_name else ""
             text += prompts.text("aids_schema", metric=metric, schema=schema)

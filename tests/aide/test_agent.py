@@ -218,6 +218,8 @@ def test_small_model_aids_shape_the_prompts_and_switch_off(titanic, open_titanic
     draft, debug = prompts[0], prompts[-1]
     assert ("# Data schema" in draft) is aids and ("header exactly `PassengerId,Survived`" in draft) is aids
     assert ("# Example solution for another task" in draft) is aids
+    assert ('ID, TARGET = "PassengerId", "Survived"\n      NUMERIC = [' in draft) is aids  # aids.task_lines
+    assert ('ID, TARGET = "customer_id", "churned"\n      NUMERIC = [' in draft) is aids  # ...and the example's
     assert ("# Data overview" in draft) is not aids
     assert ("The previous script failed here" in debug) is aids
     if aids:

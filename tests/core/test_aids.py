@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scaffolds.core.aids import (CELL, data_columns, data_schema, error_focus, example_schema, exception_hint, failing_script,
+from scaffolds.core.aids import (CELL, AidSwitches, data_columns, data_schema, error_focus, example_schema, exception_hint, failing_script,
                                  find_tables, is_fragment,
                                  metric_advice,
                                  worked_example)
@@ -62,12 +62,46 @@ def test_a_numeric_target_asks_for_a_regressor(tabular: Path) -> None:
     assert "from 1000 to 2462: a regression target: fit a regressor such as `HistGradientBoostingRegressor`" in target
 
 
-def _wide_schema(tmp_path: Path, names: list[str]) -> str:
+def _task_lines(schema: str) -> dict[str, object]:
+    """What the schema's task lines assign, run as Python ({} when it has none)."""
+    block = schema.split("written for this data:\n")[1] if "written for this data:" in schema else ""
+    values: dict[str, object] = {}
+    exec(block.replace("      ", ""), {}, values)  # noqa: S102 (the text is ours, built from the test's data)
+    return values
+
+
+def test_task_lines_write_the_examples_column_lines_for_this_data(tabular: Path) -> None:
+    assert "written for this data" not in data_schema(tabular, "/d", "/s.csv")
+    schema = data_schema(tabular, "/d", "/s.csv", task_lines=True)
+    assert _task_lines(schema) == {"ID": "row_id", "TARGET": "label", "NUMERIC": ["size"], "CATEGORICAL": ["colour"]}
+    assert schema.splitlines()[-1].lstrip() == 'CATEGORICAL = ["colour"]'  # last: where a small model reads
+
+
+def test_task_lines_of_a_wide_table_are_the_comprehension_or_none(tmp_path: Path) -> None:
+    numbered = [f"t{i:03d}" for i in range(150)]
+    assert _task_lines(_wide_schema(tmp_path, numbered, task_lines=True)) == \
+        {"ID": "id", "TARGET": "y", "NUMERIC": numbered, "CATEGORICAL": []}
+    unnumbered = [f"{w}_{i}" for i in range(35) for w in ("a", "b")]  # too long to list, no numbered form
+    assert _task_lines(_wide_schema(tmp_path, unnumbered, task_lines=True)) == {}
+
+
+def test_task_lines_need_one_target_and_the_worked_example(tabular: Path) -> None:
+    train = pd.read_csv(tabular / "train.csv")
+    train["other"] = 1
+    train.to_csv(tabular / "train.csv", index=False)
+    pd.DataFrame({"row_id": train.row_id.head(10), "label": 0, "other": 1}).to_csv(
+        tabular / "sample_submission.csv", index=False)
+    assert "written for this data" not in data_schema(tabular, "/d", "/s.csv", task_lines=True)
+    assert AidSwitches(worked_example=True, task_lines=True).shows_task_lines
+    assert not AidSwitches(data_schema=True, task_lines=True).shows_task_lines
+
+
+def _wide_schema(tmp_path: Path, names: list[str], task_lines: bool = False) -> str:
     wide = pd.DataFrame({"id": range(5), "y": [0, 1, 0, 1, 0], **{n: [0.5] * 5 for n in names}})
     wide.to_csv(tmp_path / "train.csv", index=False)
     wide.drop(columns="y").to_csv(tmp_path / "test.csv", index=False)
     wide[["id", "y"]].to_csv(tmp_path / "sample_submission.csv", index=False)
-    return data_schema(tmp_path, "/d", "/s.csv")
+    return data_schema(tmp_path, "/d", "/s.csv", task_lines=task_lines)
 
 
 @pytest.mark.parametrize("names", [[f"t{i:03d}" for i in range(100)], [f"f{i}" for i in range(1, 121)],
@@ -209,6 +243,9 @@ def test_the_example_schema_names_what_the_example_script_uses() -> None:
     assert 'Categorical feature columns' in schema and '["plan", "region"]' in schema
     assert '["notes"]' in schema and '"notes"' not in script.split("# ---- the solution")[0].split("CATEGORICAL")[1]
     assert "header exactly `customer_id,churned`" in schema and "accuracy" in schema
+    task_lines = example_schema("/d", "/s.csv", task_lines=True).split("written for this data:\n")[1]
+    code_lines = [line.split("#")[0].rstrip() for line in script.splitlines()]
+    assert all(line.strip() in code_lines for line in task_lines.splitlines())  # the same lines, as written
 
 
 @pytest.mark.parametrize(("exception", "words"), [

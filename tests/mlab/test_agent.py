@@ -275,6 +275,7 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(run_mlab, on):
     assert ("The data files, as read by the harness" in problem) is on
     assert ("header exactly `PassengerId,Survived`" in problem) is on
     assert ("scored with the metric `accuracy`" in problem) is on
+    assert ('ID, TARGET = "PassengerId", "Survived"\n      NUMERIC = [' in problem) is on  # aids.task_lines
     assert ("solves a different, made-up task" in first) is on and "made-up task" not in second + third
     reply = "A good first reply for this task looks like this"
     assert (reply in first) is on and reply not in second + third

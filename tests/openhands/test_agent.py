@@ -123,6 +123,7 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(titanic, titanic
     assert ("The data files, as the harness read them" in task_message) is on
     assert ("header exactly `PassengerId,Survived`" in task_message) is on
     assert ("scored with the metric `accuracy`" in task_message) is on
+    assert ('ID, TARGET = "PassengerId", "Survived"\n      NUMERIC = [' in task_message) is on  # aids.task_lines
     assert ("solves a different, made-up task" in task_message) is on and ("customer_id" in task_message) is on
     assert ("Reply now with your version of this script in one execute_ipython_cell call" in task_message) is on
     _, ran, cell = (t["observation"]["text"] for t in turns(run_dir))

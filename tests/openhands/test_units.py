@@ -187,4 +187,5 @@ def test_aids_are_on_in_the_default_preset_only_and_switch_singly_or_together():
     assert load_config("mlebench").aids == load_config("mlebench-original").aids == AidSwitches()
     assert load_config("default", ["aids=false"]).aids == AidSwitches()
     assert load_config("default", ["aids.error_focus=false"]).aids == AidSwitches(True, True, False)
-    assert load_config("mlebench", ["aids=true"]).aids == AidSwitches(True, True, True)
+    assert load_config("mlebench", ["aids=true"]).aids == AidSwitches(True, True, True, task_lines=True)
+    assert load_config("default", ["aids.task_lines=true"]).aids.shows_task_lines  # off in default until measured
