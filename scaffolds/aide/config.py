@@ -76,8 +76,8 @@ class Deviations:
 @dataclass(frozen=True)
 class Aids(AidSwitches):
     """AIDE's aids (scaffolds/core/aids.py and import_check.py): the shared four, where AIDE shows the
-    schema (with its task lines) and example in drafts (the schema also in improve and debug prompts, in place of the data
-    preview) and the error focus last in debug prompts; and four of its own."""
+    schema (with its task lines) and example in drafts (the schema also in improve and debug prompts, in
+    place of the data preview) and the error focus last in debug prompts; and four of its own."""
 
     json_review: bool = False  # the review reply is constrained to its JSON schema (llama.cpp grammar)
     whole_script: bool = False  # a debug/improve reply with a fragment of the parent's script is re-asked

@@ -247,17 +247,13 @@ def describe(train: pd.DataFrame, layout: Layout, data_dir: str, submission_path
 def _task_lines(layout: Layout, kinds: dict[str, list[str]]) -> str:
     """ID, TARGET, NUMERIC and CATEGORICAL as the worked example spells them, for one target ("" when the
     task has several targets, or a kind too long to write that has no numbered form)."""
-    if len(layout.targets) != 1:
+    numeric, categorical = (_numbered(columns) if len(columns) > MAX_NAMES else _list_literal(columns)
+                            for columns in (kinds["numeric"], kinds["categorical"]))
+    if len(layout.targets) != 1 or not numeric or not categorical:
         return ""
-    lists = {}
-    for name, kind in (("NUMERIC", "numeric"), ("CATEGORICAL", "categorical")):
-        columns = kinds[kind]
-        lists[name] = (_numbered(columns) or None) if len(columns) > MAX_NAMES else _list_literal(columns)
-        if lists[name] is None:
-            return ""
-    return "\n".join(f"      {line}" for line in (f'ID, TARGET = "{layout.id_column}", "{layout.targets[0]}"',
-                                                   f"NUMERIC = {lists['NUMERIC']}",
-                                                   f"CATEGORICAL = {lists['CATEGORICAL']}"))
+    lines = (f'ID, TARGET = "{layout.id_column}", "{layout.targets[0]}"', f"NUMERIC = {numeric}",
+             f"CATEGORICAL = {categorical}")
+    return "\n".join(f"      {line}" for line in lines)
 
 
 def _target_kind(column: pd.Series) -> str:
