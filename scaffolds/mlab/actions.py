@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sandbox import truncate_middle
 from sandbox.errors import SandboxClosed, SandboxError, WallTimeExceeded
 from scaffolds.core import aids
-from scaffolds.core.llm import ContextWindowExceeded, LLMError, Message
+from scaffolds.core.llm import ContextWindowExceeded, LLMError, LLMTimeUp, Message
 from scaffolds.mlab import execute, prompts
 from scaffolds.mlab.config import MlabConfig
 from scaffolds.mlab.edits import EditFailed, ask_for_code, backup_name, newest_backup
@@ -77,7 +77,7 @@ class Workbench:
             return self.handlers[name](**args)
         except EnvError as exc:
             return Outcome(f"EnvError: {exc}")
-        except (WallTimeExceeded, SandboxClosed):
+        except (WallTimeExceeded, SandboxClosed, LLMTimeUp):  # the run ends: not an observation
             raise
         except SandboxError as exc:
             return Outcome(f"EnvError: {exc}")

@@ -33,6 +33,7 @@ from scaffolds.core.agent import (
 from scaffolds.core.llm import (
     ContextWindowExceeded,
     LLMError,
+    LLMTimeUp,
     LLMUnavailable,
     Message,
 )
@@ -278,6 +279,8 @@ class Session:
                     continue
                 else:
                     raise LLMFailed(f"the prompt does not fit the main model even without past steps: {exc}") from None
+            except LLMTimeUp:
+                raise  # the run's time is up in every preset: not a reply, and not a model failure
             except LLMError as exc:
                 if fixes.outage_not_format_error:
                     raise LLMFailed(f"the main model failed: {exc}") from None
@@ -363,6 +366,8 @@ class Session:
             try:
                 observation = summarize_observation(lambda m: self._call("fast", m), step_text, observation,
                                                     o.chunk_chars, o.max_chunks)
+            except LLMTimeUp:
+                raise
             except LLMError as exc:  # the summary is a convenience: keep the run going without it
                 logger.warning("could not summarise a long observation: %s", exc)
                 observation = truncate_middle(observation, o.summarize_over_chars)

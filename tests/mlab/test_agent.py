@@ -117,11 +117,13 @@ def test_an_llm_outage_is_waited_out_and_uses_no_format_retry(run_mlab):
     assert second["llm"]["by_role"]["main"]["failed_calls"] == 2 and "train.csv" in second["observation"]
 
 
-def test_a_main_answer_that_would_come_after_the_time_limit_is_not_waited_for(run_mlab):
+@pytest.mark.parametrize("faithful", [False, True], ids=["default", "as-mlebench"])
+def test_a_main_answer_that_would_come_after_the_time_limit_is_not_waited_for(run_mlab, faithful):
+    # In both presets: neither a model failure (the default) nor a reply to re-ask (as MLE-bench ran it).
     late = Reply.slow(120, Reply.text(say("List Files", {"dir_path": "data"})))
     model = Model(main=[say("List Files", {"dir_path": "."}), late], max_steps=5)
     t0 = time.monotonic()
-    run = run_mlab(model, steps=5, time_s=15)
+    run = run_mlab(model, steps=5, time_s=15, overrides=FAITHFUL if faithful else [])
     assert run.result.reason == "time_exceeded" and "while the model was answering" in run.result.message
     assert time.monotonic() - t0 < 30 and len(run.steps) == 1
 
