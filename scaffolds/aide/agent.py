@@ -361,9 +361,8 @@ class _Session:
             return prompts.draft_prompt(ctx, parts)
         if node.stage == "debug":
             why, analysis = (parent.bug_reasons, parent.analysis) if self.dev.explain_bugs else ((), "")
-            focus = aids.error_focus(parent.code, parent.output, self._script(parent).name,
-                                     aids.host_data_columns(self.sandbox)) \
-                if self.cfg.aids.error_focus else ""
+            focus = aids.host_error_focus(self.sandbox, parent.code, parent.output, self._script(parent).name,
+                                          self.cfg.aids.shows_task_lines) if self.cfg.aids.error_focus else ""
             return prompts.debug_prompt(ctx, parts, parent.code, parent.output, why, analysis, focus)
         return prompts.improve_prompt(ctx, parts, parent.code)
 

@@ -43,7 +43,8 @@ class AidSwitches:
     worked_example: bool = False  # a complete script for a made-up dataset, next to that dataset's schema
     error_focus: bool = False  # a traceback's failing line, exception and usual cause, where the model reads last
     # with the worked example: the schema ends with the example's "<- task" column lines (ID, TARGET,
-    # NUMERIC, CATEGORICAL) written for this data, so a model that copies the example copies the right names
+    # NUMERIC, CATEGORICAL) written for this data, so a model that copies the example copies the right names;
+    # with error_focus, a KeyError on the example's own columns shows them again
     task_lines: bool = False
 
     @property
@@ -189,23 +190,49 @@ def data_schema(root: Path, data_dir: str, submission_path: str, metric_name: st
     `root` is the data folder on this host; `data_dir` and `submission_path` are what the script sees;
     `task_lines` (AidSwitches.task_lines) ends it with the worked example's column lines for this data.
     """
+    read = _read_layout(root)
+    return describe(*read, data_dir, submission_path, metric_name, task_lines) if read else ""
+
+
+def task_lines(root: Path | None) -> str:
+    """The worked example's `<- task` column lines written for the data under `root` (the block that
+    `data_schema(..., task_lines=True)` ends with; "" when there is none)."""
+    read = _read_layout(root) if root is not None and root.is_dir() else None
+    if read is None:
+        return ""
+    train, layout = read
+    return _task_lines(layout, _kinds(train, _features(train, layout)))
+
+
+def host_task_lines(sandbox: object) -> str:
+    """`task_lines` of the sandbox's public data on this host (see `host_data_columns`)."""
+    host = getattr(sandbox, "host_paths", None)
+    return task_lines(Path(host.data) if host else None)
+
+
+def _read_layout(root: Path) -> tuple[pd.DataFrame, Layout] | None:
+    """The training rows (up to MAX_ROWS) and the layout of a train/test/sample-submission task."""
     tables = find_tables(root)
     if tables is None:
-        return ""
+        return None
     train = pd.read_csv(tables.train, nrows=MAX_ROWS, low_memory=False)
     with tables.sample.open(encoding="utf-8", errors="replace") as handle:
         header, example_row = handle.readline().strip(), handle.readline().strip()
     layout = Layout(tables.train.name, tables.test.name, sum(1 for _ in tables.test.open("rb")) - 1,
                     tables.id_column, tables.targets, header, example_row, _header(tables.test))
-    return describe(train, layout, data_dir, submission_path, metric_name, task_lines)
+    return train, layout
+
+
+def _features(train: pd.DataFrame, layout: Layout) -> list[str]:
+    return [c for c in train.columns if c != layout.id_column and c not in layout.targets
+            and c in layout.test_columns]
 
 
 def describe(train: pd.DataFrame, layout: Layout, data_dir: str, submission_path: str, metric_name: str,
              task_lines: bool = False) -> str:
     """The schema text for a training frame and its layout (shared by real tasks and the worked example,
     so the example's schema reads exactly like the task's)."""
-    features = [c for c in train.columns if c != layout.id_column and c not in layout.targets
-                and c in layout.test_columns]
+    features = _features(train, layout)
     kinds = _kinds(train, features)
     missing = {c: f"{int(n)} missing" for c, n in train[features].isna().sum().items() if n}
     levels = {c: f"{train[c].nunique()} values" + (f", {missing[c]}" if c in missing else "")
@@ -321,6 +348,10 @@ print("Saved", len(submission), "rows to", SUBMISSION_PATH)
 '''
 
 
+# the made-up data's columns, as `_EXAMPLE` and `example_schema` name them
+EXAMPLE_COLUMNS = ("customer_id", "churned", "age", "monthly_fee", "months_active", "plan", "region", "notes")
+
+
 def example_schema(data_dir: str, submission_path: str, task_lines: bool = False) -> str:
     """The made-up task's data schema, written the way `data_schema` describes a real task."""
     rows = 400
@@ -382,13 +413,15 @@ def host_data_columns(sandbox: object) -> list[str]:
     return data_columns(Path(host.data) if host else None)
 
 
-def error_focus(code: str, output: str, script_name: str, columns: Sequence[str] = ()) -> str:
+def error_focus(code: str, output: str, script_name: str, columns: Sequence[str] = (),
+                task_lines: str = "") -> str:
     """The line of `code` where the last traceback in `output` left the script, and the exception.
 
     `script_name` is the script's file name as the traceback prints it ("" when unknown: then the last
     frame counts; `CELL` for a Jupyter cell, whose frames IPython names "Cell In[N], line M"). `columns`
-    (the data's column names, see `data_columns`) lets a KeyError name the closest real column. Returns ""
-    when the output holds no traceback.
+    (the data's column names, see `data_columns`) lets a KeyError name the closest real column;
+    `task_lines` (see `task_lines`, "" when that aid is off) is shown in full when a KeyError names the
+    worked example's own columns. Returns "" when the output holds no traceback.
     """
     if "Traceback (most recent call last)" not in output:
         return ""
@@ -402,9 +435,17 @@ def error_focus(code: str, output: str, script_name: str, columns: Sequence[str]
         hint = exception_hint(exception)
         if hint:
             parts.append(f"Usual cause: {hint}")
-        parts += [line for line in (_key_source(lines, exception, number), _closest_column(exception, columns))
-                  if line]
+        # the example's names all come from copying it: the whole block beats renaming one column a turn
+        names = _example_names(exception, task_lines) or _closest_column(exception, columns)
+        parts += [line for line in (_key_source(lines, exception, number), names) if line]
     return "\n".join(parts)
+
+
+def host_error_focus(sandbox: object, code: str, output: str, script_name: str, with_task_lines: bool = False) -> str:
+    """`error_focus` with the sandbox's public data on this host: its columns, and its `<- task` lines
+    when `with_task_lines` (AidSwitches.shows_task_lines)."""
+    return error_focus(code, output, script_name, host_data_columns(sandbox),
+                       host_task_lines(sandbox) if with_task_lines else "")
 
 
 _QUOTED = re.compile(r"'([^'\n]{1,80})'|" + r'"([^"\n]{1,80})"')
@@ -428,6 +469,17 @@ def _key_source(lines: list[str], exception: str, failing: int | None) -> str:
             if number != failing and (f'"{key}"' in line or f"'{key}'" in line):
                 return f"`{key}` is written at line {number}: `{line.strip()}`: fix that line."
     return ""
+
+
+def _example_names(exception: str, task_lines: str) -> str:
+    """For a KeyError on the worked example's own columns, this data's `<- task` lines in full."""
+    copied = [key for key in _missing_keys(exception) if key in EXAMPLE_COLUMNS]
+    if not copied or not task_lines:
+        return ""
+    names = ", ".join(f"`{key}`" for key in copied)
+    return (f"{names} {'is a column' if len(copied) == 1 else 'are columns'} of the worked example's made-up "
+            f"data, not of this data. Replace the example's `<- task` column lines with these, written for "
+            f"this data:\n{task_lines}")
 
 
 def _closest_column(exception: str, columns: Sequence[str]) -> str:

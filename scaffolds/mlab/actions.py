@@ -50,13 +50,14 @@ class Outcome:
 
 
 class Workbench:
-    """The actions of one run. `time_left()` gives the run's remaining seconds; `new_script_help` (the
-    aids) is shown to the edit model when Edit Script (AI) writes a script from nothing."""
+    """The actions of one run. `time_left()` gives the run's remaining seconds; the aids show the edit
+    model `new_script_help` when Edit Script (AI) writes a script from nothing, `edit_help` otherwise."""
 
     def __init__(self, sandbox: Sandbox, config: MlabConfig, ask: Ask, time_left: Callable[[], float],
-                 problem: str, new_script_help: str = "") -> None:
+                 problem: str, new_script_help: str = "", edit_help: str = "") -> None:
         self.sandbox, self.cfg, self.ask, self.time_left, self.problem = sandbox, config, ask, time_left, problem
-        self.new_script_help = new_script_help
+        self.new_script_help, self.edit_help = new_script_help, edit_help
+        self.failed_code: dict[str, str] = {}  # aids.error_focus: each script's text when it last failed
         self.handlers: dict[str, Callable[..., Outcome]] = {
             "List Files": self.list_files, "Copy File": self.copy_file, "Undo Edit Script": self.undo_edit,
             "Execute Script": self.execute_script, "Validate Submission": self.validate_submission,
@@ -151,8 +152,13 @@ class Workbench:
         run = execute.execute_script(self.sandbox, script, timeout, combined=self.cfg.fixes.full_script_output)
         focus = ""
         if self.cfg.aids.error_focus and run.result.exit_code:
-            focus = aids.error_focus(self.sandbox.read_file(script), run.result.output, PurePosixPath(script).name,
-                                     aids.host_data_columns(self.sandbox))
+            code = self.sandbox.read_file(script)
+            focus = aids.host_error_focus(self.sandbox, code, run.result.output, PurePosixPath(script).name,
+                                          self.cfg.aids.shows_task_lines)
+            # a small model re-runs a failed script while its reflection claims the fix is made
+            if self.failed_code.get(script) == code:
+                focus = f"{prompts.text('aids_unchanged', script=script)}\n{focus}"
+            self.failed_code[script] = code
         return Outcome(run.observation, exec_s=run.result.duration_s, ran_code=True, focus=focus)
 
     def python_repl(self, command: str) -> Outcome:
@@ -176,9 +182,8 @@ class Workbench:
     # ---- edits --------------------------------------------------------------------------------
     def edit_script(self, script_name: str, edit_instruction: str, save_name: str) -> Outcome:
         content = self._existing_or_new(script_name)
-        help_ = ""
-        if not content.strip() and self.new_script_help:  # the aids, after the instruction
-            help_ = f"\n\n{prompts.templates()['aids']['edit_new']}\n\n{self.new_script_help}\n"
+        help_ = self.edit_help if content.strip() else self.new_script_help  # the aids, after the instruction
+        help_ = f"\n\n{help_}\n" if help_ else ""
         prompt = prompts.text("edit_prompt", content=content, instruction=edit_instruction, help=help_)
         new = self._edited_code(prompt, script_name)
         return self._save_edit(script_name, save_name, content, new.strip() + "\n")

@@ -62,6 +62,7 @@ class PromptFacts:
     metric_name: str = ""
     example: str = ""  # aids.worked_example: a complete script for a made-up dataset
     example_reply: bool = False  # aids.example_reply: a filled-in first reply closes the first prompt
+    task_lines: str = ""  # aids.task_lines: the example's "<- task" column lines written for this data
 
 
 def usage_lines(name: str) -> str:
@@ -120,10 +121,22 @@ def first_prompt_aids(facts: PromptFacts) -> str:
 
 
 def new_script_help(facts: PromptFacts) -> str:
-    """What the edit model reads before the instruction when it writes a script from nothing (the
-    aids); "" when both are off."""
-    parts = [schema_section(facts).strip(), example_section(facts)]
-    return "\n\n".join(p for p in parts if p)
+    """What the edit model reads after the instruction when it writes a script from nothing (the aids;
+    "" when all are off): the schema, the example and, with aids.task_lines, a closing line that asks for
+    the example adapted and gives this data's column lines. Without it the 1.5B model returned the
+    example verbatim on three of four offline-lite tasks (the edit prompt ends "changing nothing else")."""
+    t = templates()["aids"]
+    close = f"{t['edit_new_close']}\n{facts.task_lines}" if facts.task_lines and facts.example else ""
+    parts = [schema_section(facts).strip(), example_section(facts), close]
+    body = "\n\n".join(p for p in parts if p)
+    return f"{t['edit_new']}\n\n{body}" if body else ""
+
+
+def edit_help(facts: PromptFacts) -> str:
+    """What the edit model reads after the instruction when it changes an existing script (aids.data_schema;
+    "" when off): an instruction such as "set the columns from the data files" has nothing to go on
+    otherwise, and the 1.5B model made up columns for it."""
+    return f"{templates()['aids']['edit_facts']}\n\n{schema_section(facts).strip()}" if facts.schema else ""
 
 
 def research_prompt(facts: PromptFacts) -> str:

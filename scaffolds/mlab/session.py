@@ -108,7 +108,8 @@ class Session:
         self.facts = self._facts()
         self.base_prompt = prompts.research_prompt(self.facts)
         self.bench = Workbench(sandbox, config, self._call, self.remaining, self.facts.problem,
-                               new_script_help=prompts.new_script_help(self.facts))
+                               new_script_help=prompts.new_script_help(self.facts),
+                               edit_help=prompts.edit_help(self.facts))
         self.meter = StepMeter()
         self.session = 0  # this session's number, set when it starts
         self.validation: dict[str, Any] | None = None  # set by finish()
@@ -127,7 +128,8 @@ class Session:
             gate_final_answer=fixes.gate_final_answer, inspect_max_lines=self.cfg.actions.inspect_max_lines,
             schema=schema, metric_name=self.task.metric_name,
             example=aids.worked_example(paths.data, submission) if aid.worked_example else "",
-            example_reply=aid.example_reply)
+            example_reply=aid.example_reply,
+            task_lines=aids.task_lines(Path(host.data)) if aid.shows_task_lines and host is not None else "")
         return replace(facts, problem=prompts.problem_text(self.task.prompt_text(), facts))
 
     # ---- the loop -------------------------------------------------------------------------------

@@ -88,9 +88,11 @@ class Observation:
 class Runtime:
     """The sandbox side of the loop: `execute_bash`, `execute_ipython_cell`, `str_replace_editor`."""
 
-    def __init__(self, sandbox: Sandbox, config: ActionConfig, run_dir: Path, *, error_focus: bool = False) -> None:
+    def __init__(self, sandbox: Sandbox, config: ActionConfig, run_dir: Path, *, error_focus: bool = False,
+                 task_lines: bool = False) -> None:
         self.sandbox, self.cfg = sandbox, config
         self.error_focus = error_focus  # aids.error_focus: a traceback's failing line leads the observation
+        self.task_lines = task_lines  # aids.task_lines: a KeyError on the example's columns shows this data's
         self.images_dir = run_dir / "images"
         self.editor = Editor(sandbox, config.view_max_chars, config.editor_max_file_mb)
         self._kernel_ready = False
@@ -133,7 +135,7 @@ class Runtime:
             code = self.sandbox.read_file(script)
         except SandboxError:
             return ""
-        focus = aids.error_focus(code, output, script, aids.host_data_columns(self.sandbox))
+        focus = aids.host_error_focus(self.sandbox, code, output, script, self.task_lines)
         return prompts.text("aids_focus", focus=focus) if focus else ""
 
     def _timeout(self, requested: Any, default: float, cap_s: float | None) -> float:
@@ -190,8 +192,8 @@ class Runtime:
             parts.append(ANSI.sub("", "\n".join(cell.error.traceback)) or f"{cell.error.ename}: {cell.error.evalue}")
         text = self._cut("\n".join(p.rstrip("\n") for p in parts if p.strip()))
         if self.error_focus and cell.error is not None:
-            focus = aids.error_focus(code, ANSI.sub("", "\n".join(cell.error.traceback)), aids.CELL,
-                                     aids.host_data_columns(self.sandbox))
+            focus = aids.host_error_focus(self.sandbox, code, ANSI.sub("", "\n".join(cell.error.traceback)),
+                                          aids.CELL, self.task_lines)
             text = prompts.text("aids_focus", focus=focus) + text if focus else text
             # where the model reads last: a small model otherwise runs a script file it never wrote
             text += "\n" + prompts.text("aids_resend_cell")

@@ -10,10 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scaffolds.core.aids import (CELL, AidSwitches, data_columns, data_schema, error_focus, example_schema, exception_hint, failing_script,
-                                 find_tables, is_fragment,
-                                 metric_advice,
-                                 worked_example)
+from scaffolds.core.aids import (CELL, EXAMPLE_COLUMNS, AidSwitches, data_columns, data_schema, error_focus,
+                                 example_schema, exception_hint, failing_script, find_tables, is_fragment,
+                                 metric_advice, task_lines, worked_example)
 
 
 @pytest.fixture
@@ -193,6 +192,33 @@ def test_error_focus_names_the_closest_real_column_to_a_missing_one(tabular: Pat
     assert "closest" not in error_focus("y = train['zzz']\n", output.format("zzz"), "s.py", columns)
     assert "closest" not in error_focus("y = train['size']\n", output.format("size"), "s.py", columns)
     assert data_columns(tabular / "nowhere") == [] and data_columns(None) == []
+
+
+def test_a_key_error_on_the_examples_columns_shows_this_datas_task_lines(tabular: Path) -> None:
+    """A model that kept the worked example's names gets every line to replace at once, not the closest
+    column to one name per turn (CodeAct renamed `monthly_fee` alone, then failed on `age`)."""
+    code = worked_example("/d", "/s.csv")
+    output = ('Traceback (most recent call last):\n  File "/home/s.py", line 31, in <module>\n'
+              'KeyError: "[\'monthly_fee\', \'plan\'] not in index"\n')
+    block = task_lines(tabular)
+    assert block and block == data_schema(tabular, "/d", "/s.csv", task_lines=True).split("this data:\n")[1]
+    focus = error_focus(code, output, "s.py", ["monthly_charges", "plan_type"], block)
+    assert "`monthly_fee`, `plan` are columns of the worked example's made-up data" in focus
+    assert focus.endswith(block) and "closest" not in focus
+    assert "The data has no column `monthly_fee`; the closest is `monthly_charges`." in \
+        error_focus(code, output, "s.py", ["monthly_charges"])  # with the aid off, as before
+    other = output.replace("monthly_fee', 'plan", "Fare")  # not the example's names: nothing added
+    assert "made-up" not in error_focus(code, other, "s.py", (), block)
+    assert task_lines(tabular / "nowhere") == "" and task_lines(None) == ""
+
+
+def test_example_columns_are_the_example_schemas_columns() -> None:
+    schema = example_schema("/d", "/s.csv")
+    assert all(f'"{name}"' in schema or f"`{name}`" in schema for name in EXAMPLE_COLUMNS)
+    values: dict[str, object] = {}
+    facts = worked_example("/d", "/s.csv").split("# ---- the facts")[1].split("\n\n")[0]
+    exec("\n".join(facts.splitlines()[1:]), {}, values)  # noqa: S102 (our own example's lines)
+    assert {values["ID"], values["TARGET"], *values["NUMERIC"], *values["CATEGORICAL"]} <= set(EXAMPLE_COLUMNS)
 
 
 def test_error_focus_names_the_failing_line_of_the_script_and_the_exception() -> None:

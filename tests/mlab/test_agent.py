@@ -296,3 +296,42 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(run_mlab, on):
                                    "The script stopped at line 4: `print(train[\"Fares\"].mean())`\n"
                                    "with KeyError: 'Fares'")
         assert "The data has no column `Fares`; the closest is `Fare`." in executed  # read from the host's data
+
+
+@pytest.mark.parametrize("task_lines", [True, False])
+def test_the_edit_model_gets_this_datas_facts_for_a_new_script_and_for_a_change(run_mlab, task_lines):
+    """A new script's help ends by asking for the example adapted, with this data's column lines
+    (aids.task_lines); a change to an existing script gets the data schema (aids.data_schema), so an
+    instruction such as "set the columns from the data files" has something to go on."""
+    model = Model(main=[edit(), edit(what="set the columns from the data files")], max_steps=2,
+                  edits=[fenced(COPIED), fenced(COPIED)])
+    run = run_mlab(model, steps=2, overrides=[f"aids.task_lines={str(task_lines).lower()}"])
+    new, change = (str(r["messages"][0]["content"]) for r in run.requests
+                   if str(r["messages"][0]["content"]).startswith("Here is a Python script"))
+    close = "Now write the script for this task: the example above with every line marked `<- task` changed"
+    assert (close in new) is task_lines and close not in change
+    if task_lines:  # last before MLAB's own reply line, after the example
+        tail = new.split(close)[1]
+        assert 'ID, TARGET = "PassengerId", "Survived"' in tail and tail.index("NUMERIC = [") < tail.index(
+            "Reply with the complete script after the change")
+        assert new.index("made-up task") < new.index(close)
+    assert "Facts about this task's data that help" in change and "header exactly `PassengerId,Survived`" in change
+    assert "made-up task" not in change and "Facts about this task's data" not in new
+
+
+COPIED = 'import pandas as pd\n\ntrain = pd.read_csv("data/train.csv")\nprint(train[["plan", "region"]].mean())\n'
+
+
+def test_a_failed_script_run_again_unchanged_is_called_so_and_example_columns_get_the_task_lines(run_mlab):
+    """aids.error_focus: the 1.5B model re-ran a failing train.py nine times, each reflection claiming the
+    fix was made; with aids.task_lines a KeyError on the worked example's columns shows this data's lines."""
+    run_ = say("Execute Script", {"script_name": "train.py"})
+    model = Model(main=[edit(), run_, run_, edit(what="fix it"), run_], max_steps=5,
+                  edits=[fenced(COPIED), fenced(COPIED.replace("region", "Region"))])
+    run = run_mlab(model, steps=5, overrides=["aids.task_lines=true"])
+    first, again, after_edit = (run.steps[i]["observation"] for i in (1, 2, 4))
+    unchanged = "train.py has not changed since its last run, which failed too"
+    assert unchanged not in first and unchanged not in after_edit
+    assert again.startswith(f"The script failed. Fix this first:\n{unchanged}")
+    assert "`plan`, `region` are columns of the worked example's made-up data" in first
+    assert 'ID, TARGET = "PassengerId", "Survived"' in first and "closest" not in first

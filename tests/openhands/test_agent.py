@@ -116,7 +116,7 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(titanic, titanic
     script = f"{sb.paths.code}/train.py"
     replies = [editor("create", script, file_text=CRASH.format(data=sb.paths.data)),
                bash(f"cd {sb.paths.code} && python train.py"),
-               ipython("import pandas as pd\nframe = pd.DataFrame({'a': [1]})\nframe['b'].sum()")]
+               ipython("import pandas as pd\nframe = pd.DataFrame({'a': [1]})\nframe['plan'].sum()")]
     run_dir = tmp_path / "run"
     _, requests = run_agent(sb, task_for(titanic, sb, steps=3), run_dir, replies, overrides=[f"aids={str(on).lower()}"])
     task_message = requests[0]["messages"][1]["content"]
@@ -131,7 +131,11 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(titanic, titanic
     assert ran.startswith("Fix this first:\nThe script stopped at line 4: `print(train[\"Fares\"].mean())`\n"
                           "with KeyError: 'Fares'\nUsual cause: a column or key") is on
     assert ("The data has no column `Fares`; the closest is `Fare`." in ran) is on  # read from the host's data
-    assert cell.startswith("Fix this first:\nThe script stopped at line 3: `frame['b'].sum()`\nwith KeyError: 'b'") is on
+    assert cell.startswith("Fix this first:\nThe script stopped at line 3: `frame['plan'].sum()`\n"
+                           "with KeyError: 'plan'") is on
+    # aids.task_lines: the worked example's column, answered with this data's lines
+    assert ("`plan` is a column of the worked example's made-up data, not of this data. Replace" in cell) is on
+    assert ('\n      ID, TARGET = "PassengerId", "Survived"\n      NUMERIC = [' in cell) is on
     assert cell.endswith("send this whole cell again as a new cell, with the error fixed. A cell is not saved "
                          "in any\nfile, so no shell command can run it.]") is on
     assert "send this whole cell again" not in ran  # a script in a file is fixed in its file
