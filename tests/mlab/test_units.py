@@ -228,8 +228,8 @@ def test_every_action_in_the_prompts_has_a_handler_with_the_same_arguments():
 
 
 def test_aids_are_on_in_the_default_preset_only_and_switch_singly_or_together():
-    assert load_config("default").aids == Aids(True, True, True, example_reply=True)
+    assert load_config("default").aids == Aids(True, True, True, task_lines=True, example_reply=True)
     assert load_config("mlebench").aids == load_config("mlebench-original").aids == Aids()
     assert load_config("default", overrides=[parse_override("aids=false")]).aids == Aids()
     assert load_config("default", overrides=[parse_override("aids.worked_example=false")]).aids == \
-        Aids(True, False, True, example_reply=True)
+        Aids(True, False, True, task_lines=True, example_reply=True)
