@@ -134,7 +134,7 @@ def report(args: argparse.Namespace, results: list[SeedResult], load: tuple[floa
     steps_per_min = sum(r.steps for r in results) / (sum(walls) / 60) if walls else 0.0
     failures = sum((r.failures for r in results), Counter())
     fixes = sum((r.import_fixes for r in results), Counter())
-    medals = Counter(r.medal for r in valid)
+    medals = Counter(r.medal for r in valid if r.medal != "none")
     command = "python benchmarks/first_run.py " + " ".join(
         [f"--agent {args.agent}", f"--comp {args.comp}", f"--seeds {args.seeds}", f"--sandbox {args.sandbox}",
          *([f"--first-seed {args.first_seed}"] if args.first_seed else []),
