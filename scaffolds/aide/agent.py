@@ -157,6 +157,7 @@ class _Session:
         self.time_limit = min(self.cfg.time_limit_s, task.limits.wall_time_s or self.cfg.time_limit_s)
         self._preview: str | None = None
         self._data_schema: str | None = None
+        self._task_block: str | None = None
         self._installed: list[str] | None = None
         self.neutral = self.cfg.prompt.obfuscate or task.obfuscated
 
@@ -328,6 +329,12 @@ class _Session:
                                                  self.cfg.aids.shows_task_lines)
         return self._data_schema
 
+    def _task_lines(self) -> str:
+        """aids.task_lines for the error focus, read once ("" when off)."""
+        if self._task_block is None:
+            self._task_block = aids.host_task_lines(self.sandbox, self.cfg.aids)
+        return self._task_block
+
     def _packages(self) -> list[str]:
         """Which candidate packages the sandbox's python can import (asked once, inside the sandbox)."""
         if self._installed is None:
@@ -362,7 +369,7 @@ class _Session:
         if node.stage == "debug":
             why, analysis = (parent.bug_reasons, parent.analysis) if self.dev.explain_bugs else ((), "")
             focus = aids.host_error_focus(self.sandbox, parent.code, parent.output, self._script(parent).name,
-                                          self.cfg.aids.shows_task_lines) if self.cfg.aids.error_focus else ""
+                                          self._task_lines()) if self.cfg.aids.error_focus else ""
             return prompts.debug_prompt(ctx, parts, parent.code, parent.output, why, analysis, focus)
         return prompts.improve_prompt(ctx, parts, parent.code)
 

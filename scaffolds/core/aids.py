@@ -204,10 +204,11 @@ def task_lines(root: Path | None) -> str:
     return _task_lines(layout, _kinds(train, _features(train, layout)))
 
 
-def host_task_lines(sandbox: object) -> str:
-    """`task_lines` of the sandbox's public data on this host (see `host_data_columns`)."""
+def host_task_lines(sandbox: object, aid: AidSwitches) -> str:
+    """`task_lines` of the sandbox's public data on this host when `aid` shows them, else "" (read once
+    per run by each scaffold, for its error focus)."""
     host = getattr(sandbox, "host_paths", None)
-    return task_lines(Path(host.data) if host else None)
+    return task_lines(Path(host.data)) if aid.shows_task_lines and host is not None else ""
 
 
 def _read_layout(root: Path) -> tuple[pd.DataFrame, Layout] | None:
@@ -441,11 +442,10 @@ def error_focus(code: str, output: str, script_name: str, columns: Sequence[str]
     return "\n".join(parts)
 
 
-def host_error_focus(sandbox: object, code: str, output: str, script_name: str, with_task_lines: bool = False) -> str:
-    """`error_focus` with the sandbox's public data on this host: its columns, and its `<- task` lines
-    when `with_task_lines` (AidSwitches.shows_task_lines)."""
-    return error_focus(code, output, script_name, host_data_columns(sandbox),
-                       host_task_lines(sandbox) if with_task_lines else "")
+def host_error_focus(sandbox: object, code: str, output: str, script_name: str, task_lines: str = "") -> str:
+    """`error_focus` with the columns of the sandbox's public data on this host (`task_lines` as there:
+    see `host_task_lines`)."""
+    return error_focus(code, output, script_name, host_data_columns(sandbox), task_lines)
 
 
 _QUOTED = re.compile(r"'([^'\n]{1,80})'|" + r'"([^"\n]{1,80})"')

@@ -51,12 +51,13 @@ class Outcome:
 
 class Workbench:
     """The actions of one run. `time_left()` gives the run's remaining seconds; the aids show the edit
-    model `new_script_help` when Edit Script (AI) writes a script from nothing, `edit_help` otherwise."""
+    model `new_script_help` when Edit Script (AI) writes a script from nothing, `edit_help` otherwise;
+    a failed script's error focus shows `task_lines` (aids.task_lines) for a KeyError on the example's columns."""
 
     def __init__(self, sandbox: Sandbox, config: MlabConfig, ask: Ask, time_left: Callable[[], float],
-                 problem: str, new_script_help: str = "", edit_help: str = "") -> None:
+                 problem: str, new_script_help: str = "", edit_help: str = "", task_lines: str = "") -> None:
         self.sandbox, self.cfg, self.ask, self.time_left, self.problem = sandbox, config, ask, time_left, problem
-        self.new_script_help, self.edit_help = new_script_help, edit_help
+        self.new_script_help, self.edit_help, self.task_lines = new_script_help, edit_help, task_lines
         self.failed_code: dict[str, str] = {}  # aids.error_focus: each script's text when it last failed
         self.handlers: dict[str, Callable[..., Outcome]] = {
             "List Files": self.list_files, "Copy File": self.copy_file, "Undo Edit Script": self.undo_edit,
@@ -154,7 +155,7 @@ class Workbench:
         if self.cfg.aids.error_focus and run.result.exit_code:
             code = self.sandbox.read_file(script)
             focus = aids.host_error_focus(self.sandbox, code, run.result.output, PurePosixPath(script).name,
-                                          self.cfg.aids.shows_task_lines)
+                                          self.task_lines)
             # a small model re-runs a failed script while its reflection claims the fix is made
             if self.failed_code.get(script) == code:
                 focus = f"{prompts.text('aids_unchanged', script=script)}\n{focus}"

@@ -109,7 +109,7 @@ class Session:
         self.base_prompt = prompts.research_prompt(self.facts)
         self.bench = Workbench(sandbox, config, self._call, self.remaining, self.facts.problem,
                                new_script_help=prompts.new_script_help(self.facts),
-                               edit_help=prompts.edit_help(self.facts))
+                               edit_help=prompts.edit_help(self.facts), task_lines=self.facts.task_lines)
         self.meter = StepMeter()
         self.session = 0  # this session's number, set when it starts
         self.validation: dict[str, Any] | None = None  # set by finish()
@@ -129,7 +129,7 @@ class Session:
             schema=schema, metric_name=self.task.metric_name,
             example=aids.worked_example(paths.data, submission) if aid.worked_example else "",
             example_reply=aid.example_reply,
-            task_lines=aids.task_lines(Path(host.data)) if aid.shows_task_lines and host is not None else "")
+            task_lines=aids.host_task_lines(self.sandbox, aid))
         return replace(facts, problem=prompts.problem_text(self.task.prompt_text(), facts))
 
     # ---- the loop -------------------------------------------------------------------------------

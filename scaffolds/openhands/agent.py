@@ -118,7 +118,7 @@ class _Session:
         self.time_limit = task.limits.wall_time_s or self.cfg.time_limit_s
         actions = replace(self.cfg.actions, bash_timeout_s=task.limits.action_timeout_s or self.cfg.actions.bash_timeout_s)
         self.runtime = Runtime(sandbox, actions, run_dir, error_focus=self.cfg.aids.error_focus,
-                               task_lines=self.cfg.aids.shows_task_lines)
+                               task_lines=aids.host_task_lines(sandbox, self.cfg.aids))
         self.traj = Trajectory(run_dir / FILE_NAME)
         fixes = self.cfg.fixes
         self.stuck = StuckDetector(fixes.stuck_detector, fixes.stuck_repeats)

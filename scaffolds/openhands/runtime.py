@@ -89,10 +89,10 @@ class Runtime:
     """The sandbox side of the loop: `execute_bash`, `execute_ipython_cell`, `str_replace_editor`."""
 
     def __init__(self, sandbox: Sandbox, config: ActionConfig, run_dir: Path, *, error_focus: bool = False,
-                 task_lines: bool = False) -> None:
+                 task_lines: str = "") -> None:
         self.sandbox, self.cfg = sandbox, config
         self.error_focus = error_focus  # aids.error_focus: a traceback's failing line leads the observation
-        self.task_lines = task_lines  # aids.task_lines: a KeyError on the example's columns shows this data's
+        self.task_lines = task_lines  # aids.task_lines: this data's `<- task` lines, for a KeyError on the example's columns
         self.images_dir = run_dir / "images"
         self.editor = Editor(sandbox, config.view_max_chars, config.editor_max_file_mb)
         self._kernel_ready = False

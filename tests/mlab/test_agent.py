@@ -288,7 +288,7 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(run_mlab, on):
     edit_prompt = next(r["messages"][0]["content"] for r in run.requests
                        if str(r["messages"][0]["content"]).startswith("Here is a Python script"))
     assert ("Facts that help" in edit_prompt) is on and ("customer_id" in edit_prompt) is on
-    assert ("header exactly `PassengerId,Survived`" in edit_prompt) is on
+    assert ('ID, TARGET = "PassengerId", "Survived"' in edit_prompt) is on  # the task lines, for a new script
     executed = run.steps[2]["observation"]
     assert "KeyError" in executed and ("Fix this first" in executed) is on
     if on:
@@ -300,8 +300,9 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(run_mlab, on):
 
 @pytest.mark.parametrize("task_lines", [True, False])
 def test_the_edit_model_gets_this_datas_facts_for_a_new_script_and_for_a_change(run_mlab, task_lines):
-    """A new script's help ends by asking for the example adapted, with this data's column lines
-    (aids.task_lines); a change to an existing script gets the data schema (aids.data_schema), so an
+    """A new script's help ends by asking for the example adapted, with this data's column lines, and
+    leaves the schema out (aids.task_lines; with the schema the 1.5B model returned the example verbatim
+    after a wide table's); a change to an existing script gets the data schema (aids.data_schema), so an
     instruction such as "set the columns from the data files" has something to go on."""
     model = Model(main=[edit(), edit(what="set the columns from the data files")], max_steps=2,
                   edits=[fenced(COPIED), fenced(COPIED)])
@@ -315,6 +316,7 @@ def test_the_edit_model_gets_this_datas_facts_for_a_new_script_and_for_a_change(
         assert 'ID, TARGET = "PassengerId", "Survived"' in tail and tail.index("NUMERIC = [") < tail.index(
             "Reply with the complete script after the change")
         assert new.index("made-up task") < new.index(close)
+    assert ("header exactly `PassengerId,Survived`" in new) is not task_lines  # the schema, without the lines
     assert "Facts about this task's data that help" in change and "header exactly `PassengerId,Survived`" in change
     assert "made-up task" not in change and "Facts about this task's data" not in new
 
