@@ -156,8 +156,7 @@ class _Session:
         self.max_steps = min(self.cfg.steps, task.limits.max_steps or self.cfg.steps)
         self.time_limit = min(self.cfg.time_limit_s, task.limits.wall_time_s or self.cfg.time_limit_s)
         self._preview: str | None = None
-        self._data_schema: str | None = None
-        self._task_block: str | None = None
+        self._data_aids: aids.DataAids | None = None
         self._installed: list[str] | None = None
         self.neutral = self.cfg.prompt.obfuscate or task.obfuscated
 
@@ -319,21 +318,18 @@ class _Session:
         )
 
     def _schema(self) -> str:
-        """aids.data_schema, read once from the public data ("" when off or the layout is not tabular)."""
-        if not self.cfg.aids.data_schema:
-            return ""
-        if self._data_schema is None:
-            paths = self.sandbox.paths
-            self._data_schema = aids.data_schema(Path(self.sandbox.host_paths.data), str(paths.data),
-                                                 f"{paths.submission}/submission.csv", self.task.metric_name,
-                                                 self.cfg.aids.shows_task_lines)
-        return self._data_schema
+        return self._read_data_aids().schema
 
     def _task_lines(self) -> str:
-        """aids.task_lines for the error focus, read once ("" when off)."""
-        if self._task_block is None:
-            self._task_block = aids.host_task_lines(self.sandbox, self.cfg.aids)
-        return self._task_block
+        return self._read_data_aids().task_lines
+
+    def _read_data_aids(self) -> aids.DataAids:
+        """aids.data_schema and aids.task_lines (for the error focus), read once from the public data."""
+        if self._data_aids is None:
+            paths = self.sandbox.paths
+            self._data_aids = aids.host_data_aids(self.sandbox, self.cfg.aids, str(paths.data),
+                                                  f"{paths.submission}/submission.csv", self.task.metric_name)
+        return self._data_aids
 
     def _packages(self) -> list[str]:
         """Which candidate packages the sandbox's python can import (asked once, inside the sandbox)."""

@@ -162,8 +162,10 @@ def metric_advice(metric_name: str) -> str:
     if any(key in name for key in _LABEL_METRICS):
         return "it scores labels: submit predicted class labels (e.g. `model.predict(X)`), with the values train uses"
     if "rmsle" in name or "log_error" in name:
-        return ("it scores the log of the values: predict numbers >= 0 (training on `np.log1p(y)` and "
-                "submitting `np.expm1(prediction)` usually helps)")
+        # no log1p/expm1 tip: the 1.5B model put `np.expm1` on the raw target (overflow) in CodeAct and MLAB
+        return ("it scores the log of the values: fit a regressor on the target as it is, submit predictions "
+                ">= 0 (`np.clip(model.predict(X), 0, None)`) and validate with "
+                "`sklearn.metrics.root_mean_squared_log_error`")
     if any(key in name for key in _REGRESSION_METRICS):
         return "it scores numbers: use a regressor and submit its predictions"
     return ""
@@ -194,21 +196,29 @@ def data_schema(root: Path, data_dir: str, submission_path: str, metric_name: st
     return describe(*read, data_dir, submission_path, metric_name, task_lines) if read else ""
 
 
-def task_lines(root: Path | None) -> str:
-    """The worked example's `<- task` column lines written for the data under `root` (the block that
-    `data_schema(..., task_lines=True)` ends with; "" when there is none)."""
-    read = _read_layout(root) if root is not None and root.is_dir() else None
+@dataclass(frozen=True)
+class DataAids:
+    """What a scaffold shows of one task's public data: the schema (its prompt) and the worked example's
+    column lines for this data (its error focus); "" for each that is off or has no tabular layout."""
+
+    schema: str = ""
+    task_lines: str = ""
+
+
+def host_data_aids(sandbox: object, aid: AidSwitches, data_dir: str, submission_path: str,
+                   metric_name: str) -> DataAids:
+    """`data_schema` and `task_lines` of the sandbox's public data on this host, from one read of it (each
+    scaffold calls this once per run). `data_dir` and `submission_path` are what the agent's scripts see."""
+    host = getattr(sandbox, "host_paths", None)  # the public data on this host (not in the Sandbox protocol)
+    wanted = aid.data_schema or aid.shows_task_lines
+    read = _read_layout(Path(host.data)) if wanted and host is not None and Path(host.data).is_dir() else None
     if read is None:
-        return ""
+        return DataAids()
     train, layout = read
-    return _task_lines(layout, _kinds(train, _features(train, layout)))
-
-
-def host_task_lines(sandbox: object, aid: AidSwitches) -> str:
-    """`task_lines` of the sandbox's public data on this host when `aid` shows them, else "" (read once
-    per run by each scaffold, for its error focus)."""
-    host = getattr(sandbox, "host_paths", None)
-    return task_lines(Path(host.data)) if aid.shows_task_lines and host is not None else ""
+    schema = describe(train, layout, data_dir, submission_path, metric_name, aid.shows_task_lines) \
+        if aid.data_schema else ""
+    lines = _task_lines(layout, _kinds(train, _features(train, layout))) if aid.shows_task_lines else ""
+    return DataAids(schema=schema, task_lines=lines)
 
 
 def _read_layout(root: Path) -> tuple[pd.DataFrame, Layout] | None:
@@ -444,7 +454,7 @@ def error_focus(code: str, output: str, script_name: str, columns: Sequence[str]
 
 def host_error_focus(sandbox: object, code: str, output: str, script_name: str, task_lines: str = "") -> str:
     """`error_focus` with the columns of the sandbox's public data on this host (`task_lines` as there:
-    see `host_task_lines`)."""
+    see `DataAids`)."""
     return error_focus(code, output, script_name, host_data_columns(sandbox), task_lines)
 
 
@@ -512,6 +522,10 @@ _HINTS: tuple[tuple[str, str, str], ...] = (
                                                           "numeric predictions: for a regression target, score with "
                                                           "the task's metric (e.g. root_mean_squared_error)."),
     ("ValueError", "Input X contains NaN", "missing values reached the model: impute every feature column first."),
+    # CodeAct on a log-scored price wrote `np.expm1(y_true)` on the raw prices, three steps running
+    ("ValueError", "contains infinity", "a number overflowed, usually `np.exp`/`np.expm1` of values that are not "
+                                        "logs (a raw target, or a prediction of one): apply `np.expm1` only to "
+                                        "what a model fitted on `np.log1p(y)` predicts, never to `y` itself."),
     ("ValueError", "", "an argument has the wrong value, shape or type: read the message and the line."),
     ("TypeError", "unexpected keyword argument 'squared'", "this scikit-learn has no `squared=` argument any more: "
                                                            "use `root_mean_squared_error(y_true, y_pred)` from "

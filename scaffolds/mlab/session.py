@@ -118,18 +118,16 @@ class Session:
     def _facts(self) -> prompts.PromptFacts:
         paths, fixes, aid = self.sandbox.paths, self.cfg.fixes, self.cfg.aids
         submission = f"{paths.submission}/submission.csv"
-        host = getattr(self.sandbox, "host_paths", None)  # the public data on this host (not in the protocol)
-        schema = aids.data_schema(Path(host.data), paths.data, submission, self.task.metric_name,
-                                  aid.shows_task_lines) if aid.data_schema and host is not None else ""
+        data = aids.host_data_aids(self.sandbox, aid, paths.data, submission, self.task.metric_name)
         facts = prompts.PromptFacts(
             problem="", home=paths.home, data=paths.data, submission=submission,
             time_limit_s=self.time_limit, step_limit=self.max_steps,
             execute_timeout_s=self.cfg.actions.execute_timeout_s if fixes.bounded_execute else None,
             gate_final_answer=fixes.gate_final_answer, inspect_max_lines=self.cfg.actions.inspect_max_lines,
-            schema=schema, metric_name=self.task.metric_name,
+            schema=data.schema, metric_name=self.task.metric_name,
             example=aids.worked_example(paths.data, submission) if aid.worked_example else "",
             example_reply=aid.example_reply,
-            task_lines=aids.host_task_lines(self.sandbox, aid))
+            task_lines=data.task_lines)
         return replace(facts, problem=prompts.problem_text(self.task.prompt_text(), facts))
 
     # ---- the loop -------------------------------------------------------------------------------

@@ -3,13 +3,14 @@
 The text-tag format is the one of the CodeAct version MLE-bench ran (OpenDevin 0.8.3) for models
 without tool calls: free text plus one `<execute_bash>`, `<execute_ipython>` or `<finish>` block. As
 there, only the first block in the reply counts (the stop word ended generation there), a missing
-closing tag is tolerated, the rest of the text is the thought, and the bash command `exit` means finish.
+closing tag is tolerated, the rest of the text is the thought, and the bash command `exit` means finish;
+a block whose body is nothing but another block is that block (CodeAct tried `<finish>` first).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from scaffolds.core.llm import ToolCall
@@ -65,5 +66,16 @@ def parse_tags(reply: str) -> tuple[Action, str]:
         thought = reply[:start].strip()
         if tool == "finish" or (tool == "execute_bash" and body.strip() == "exit"):
             return Action("finish", {"message": thought}, thought), kept
+        if _is_one_block(body):
+            # `<execute_ipython><finish></finish></execute_ipython>` (the embedded model, 8 times in one
+            # run): CodeAct's parsers looked for <finish> first and stopped at `</finish>`, so it finished
+            inner, _ = parse_tags(body.strip())
+            return replace(inner, thought=thought or inner.thought), kept
         return Action(tool, {_ARG_OF[tool]: body}, thought), kept
     return Action(MESSAGE, {"content": reply}, reply.strip()), reply
+
+
+def _is_one_block(body: str) -> bool:
+    """A code block's body that is nothing but another action block (never code)."""
+    text = body.strip()
+    return any(text.startswith(f"<{tag}>") and text.endswith(f"</{tag}>") for tag, _ in _TAGS)

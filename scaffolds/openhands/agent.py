@@ -117,8 +117,10 @@ class _Session:
         self.max_steps = task.limits.max_steps or self.cfg.max_steps
         self.time_limit = task.limits.wall_time_s or self.cfg.time_limit_s
         actions = replace(self.cfg.actions, bash_timeout_s=task.limits.action_timeout_s or self.cfg.actions.bash_timeout_s)
+        self.data_aids = aids.host_data_aids(sandbox, self.cfg.aids, sandbox.paths.data, self._submission_inside(),
+                                             task.metric_name)
         self.runtime = Runtime(sandbox, actions, run_dir, error_focus=self.cfg.aids.error_focus,
-                               task_lines=aids.host_task_lines(sandbox, self.cfg.aids))
+                               task_lines=self.data_aids.task_lines)
         self.traj = Trajectory(run_dir / FILE_NAME)
         fixes = self.cfg.fixes
         self.stuck = StuckDetector(fixes.stuck_detector, fixes.stuck_repeats)
@@ -319,6 +321,19 @@ class _Session:
             window = min(window, self.cfg.condenser.max_input_tokens)
         return window
 
+    def _room_after_condensing(self, window: int, tokens: int) -> tuple[int | None, Callable[[Turn], int] | None]:
+        """condenser.target_fraction as `memory.plan` takes it: the tokens left for the kept turns and the
+        summary once the system prompt and task are counted, and a turn's tokens; (None, None) when unset."""
+        target = self.cfg.condenser.target_fraction
+        if target is None:
+            return None, None
+
+        def size(turn: Turn) -> int:
+            return self.llm.count_message_tokens(turn.messages)
+
+        head = tokens - sum(map(size, self.conv.turns))
+        return int(target * window) - head, size
+
     def _maybe_condense(self, trigger: str, force: bool = False) -> float | None:
         """Condense when the prompt passes the trigger (or when forced); the seconds it took, or None
         when nothing could be condensed."""
@@ -328,7 +343,7 @@ class _Session:
         before = self.conv.tokens(self.llm, self.tools)
         if not force and before <= self.cfg.condenser.trigger_fraction * window:
             return 0.0
-        kept = memory.plan(self.conv, self.cfg.condenser, force)
+        kept = memory.plan(self.conv, self.cfg.condenser, force, *self._room_after_condensing(window, before))
         if kept is None:
             logger.warning("the conversation (%d tokens) is over the condensation trigger but too short to condense",
                            before)
@@ -391,9 +406,7 @@ class _Session:
         """aids.data_schema and aids.worked_example, for the end of the task message ("" when off)."""
         paths, aid, text = self.sandbox.paths, self.cfg.aids, ""
         submission = self._submission_inside()
-        host = getattr(self.sandbox, "host_paths", None)  # the public data on this host (not in the protocol)
-        schema = aids.data_schema(Path(host.data), paths.data, submission, self.task.metric_name,
-                                  aid.shows_task_lines) if aid.data_schema and host is not None else ""
+        schema = self.data_aids.schema
         if schema:
             metric = prompts.text("aids_metric", metric=self.task.metric_name) if self.task.metric_name else ""
             text += prompts.text("aids_schema", metric=metric, schema=schema)

@@ -61,7 +61,12 @@ class CondenserConfig:
     trigger_fraction: float = 0.75  # condense when the prompt passes this share of the window
     max_input_tokens: int | None = None  # the window to plan for; None: the model's own
     keep_first: int = 1  # turns kept verbatim from the start
-    keep_last: int = 6  # latest turns kept verbatim
+    keep_last: int = 6  # latest turns kept verbatim (at most)
+    # after a condensation the prompt should fit in this share of the window: fewer of the latest turns are
+    # kept when they would not. None: always keep_last. Each condensation rewrites the prompt after the
+    # first turns, so a local server computes it again from there; one that frees a single turn repeats
+    # at every step (CodeAct on the embedded model: 230-270 s a step instead of about 100)
+    target_fraction: float | None = None
     event_chars: int = 1500  # each forgotten turn is shown to the summariser cut to this size
     summary_tokens: int = 1024  # completion cap of the summary call
     model: str = ""  # the summariser; empty: the main model
@@ -98,6 +103,8 @@ class CodeActConfig:
              "fixes.stuck_detector must be repetition, original or off"),
             (self.fixes.stuck_repeats >= 2, "fixes.stuck_repeats must be >= 2"),
             (0.1 <= self.condenser.trigger_fraction <= 0.95, "condenser.trigger_fraction must be in [0.1, 0.95]"),
+            (self.condenser.target_fraction is None or 0.1 <= self.condenser.target_fraction
+             <= self.condenser.trigger_fraction, "condenser.target_fraction must be null or in [0.1, trigger_fraction]"),
             (self.condenser.keep_first >= 0 and self.condenser.keep_last >= 1,
              "condenser.keep_first must be >= 0 and condenser.keep_last >= 1"),
         ]

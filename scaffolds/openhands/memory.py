@@ -9,6 +9,7 @@ summary, and keeps the latest `keep_last` turns verbatim.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -52,15 +53,22 @@ class Conversation:
         return forgotten
 
 
-def plan(conv: Conversation, cfg: CondenserConfig, force: bool = False) -> tuple[int, int] | None:
+def plan(conv: Conversation, cfg: CondenserConfig, force: bool = False,
+         room: int | None = None, size: Callable[[Turn], int] | None = None) -> tuple[int, int] | None:
     """(keep_first, keep_last) for the next condensation, or None when nothing can be forgotten.
     Fewer of the latest turns are kept when the conversation is short; the first turns are given up
-    only when forced (the context window overflowed)."""
+    only when forced (the context window overflowed). With `room` (tokens for the turns, the summary
+    included) and `size` (a turn's tokens), the latest turns kept are only as many as fit in it (at least
+    one), so that one condensation makes room for several steps rather than one."""
     n = len(conv.turns)
     firsts = range(min(cfg.keep_first, n), -1, -1) if force else [cfg.keep_first]
     for keep_first in firsts:
         for keep_last in range(min(cfg.keep_last, n - keep_first - 1), 0, -1):
             middle = conv.turns[keep_first: n - keep_last]
+            kept = [*conv.turns[:keep_first], *conv.turns[n - keep_last:]]
+            if keep_last > 1 and room is not None and size is not None and \
+                    sum(map(size, kept)) + cfg.summary_tokens > room:
+                continue
             # worth it only if it forgets a real turn (not just re-summarise a lone summary)
             if any(t.kind == "step" for t in middle):
                 return keep_first, keep_last

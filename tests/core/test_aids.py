@@ -6,13 +6,14 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
-from scaffolds.core.aids import (CELL, EXAMPLE_COLUMNS, AidSwitches, data_columns, data_schema, error_focus,
-                                 example_schema, exception_hint, failing_script, find_tables, is_fragment,
-                                 metric_advice, task_lines, worked_example)
+from scaffolds.core.aids import (CELL, EXAMPLE_COLUMNS, AidSwitches, DataAids, data_columns, data_schema,
+                                 error_focus, example_schema, exception_hint, failing_script, find_tables,
+                                 host_data_aids, is_fragment, metric_advice, worked_example)
 
 
 @pytest.fixture
@@ -131,7 +132,7 @@ def test_schema_is_empty_for_a_layout_it_does_not_know(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("metric", "word"), [("accuracy", "labels"), ("roc_auc", "probabilities"),
-                                              ("log_loss", "probabilities"), ("rmsle", "log1p"),
+                                              ("log_loss", "probabilities"), ("rmsle", "root_mean_squared_log_error"),
                                               ("rmse", "regressor"), ("mystery", "")])
 def test_metric_advice_follows_the_metric_family(metric: str, word: str) -> None:
     advice = metric_advice(metric)
@@ -200,7 +201,7 @@ def test_a_key_error_on_the_examples_columns_shows_this_datas_task_lines(tabular
     code = worked_example("/d", "/s.csv")
     output = ('Traceback (most recent call last):\n  File "/home/s.py", line 31, in <module>\n'
               'KeyError: "[\'monthly_fee\', \'plan\'] not in index"\n')
-    block = task_lines(tabular)
+    block = _host_aids(tabular, AidSwitches(worked_example=True, task_lines=True)).task_lines
     assert block and block == data_schema(tabular, "/d", "/s.csv", task_lines=True).split("this data:\n")[1]
     focus = error_focus(code, output, "s.py", ["monthly_charges", "plan_type"], block)
     assert "`monthly_fee`, `plan` are columns of the worked example's made-up data" in focus
@@ -209,7 +210,30 @@ def test_a_key_error_on_the_examples_columns_shows_this_datas_task_lines(tabular
         error_focus(code, output, "s.py", ["monthly_charges"])  # with the aid off, as before
     other = output.replace("monthly_fee', 'plan", "Fare")  # not the example's names: nothing added
     assert "made-up" not in error_focus(code, other, "s.py", (), block)
-    assert task_lines(tabular / "nowhere") == "" and task_lines(None) == ""
+
+
+def _host_aids(data: Path, aid: AidSwitches) -> DataAids:
+    sandbox = SimpleNamespace(host_paths=SimpleNamespace(data=data))
+    return host_data_aids(sandbox, aid, "/d", "/s.csv", "accuracy")
+
+
+def test_host_data_aids_reads_what_the_switches_show(tabular: Path) -> None:
+    """One read of the public data gives the prompt's schema and the error focus's task lines, each only
+    when its switch is on; data that is missing or not tabular gives neither, rather than failing the run."""
+    both = _host_aids(tabular, AidSwitches(data_schema=True, worked_example=True, task_lines=True))
+    assert both.schema == data_schema(tabular, "/d", "/s.csv", "accuracy", task_lines=True)
+    assert both.task_lines and both.schema.endswith(both.task_lines)
+    lines_only = _host_aids(tabular, AidSwitches(worked_example=True, task_lines=True))
+    assert lines_only == DataAids(task_lines=both.task_lines)
+    schema_only = _host_aids(tabular, AidSwitches(data_schema=True))
+    assert schema_only == DataAids(schema=data_schema(tabular, "/d", "/s.csv", "accuracy"))
+    assert "<- task" not in schema_only.schema
+    assert _host_aids(tabular, AidSwitches()) == DataAids()
+    on = AidSwitches(data_schema=True, worked_example=True, task_lines=True)
+    assert _host_aids(tabular / "nowhere", on) == DataAids()
+    assert host_data_aids(object(), on, "/d", "/s.csv", "") == DataAids()  # a sandbox with no host paths
+    (tabular / "sample_submission.csv").unlink()
+    assert _host_aids(tabular, on) == DataAids()
 
 
 def test_example_columns_are_the_example_schemas_columns() -> None:
@@ -278,6 +302,7 @@ def test_the_example_schema_names_what_the_example_script_uses() -> None:
     ("NameError: name 'pd' is not defined", "import pandas as pd"),
     ("ValueError: could not convert string to float: 'male'", "categorical"),
     ("ValueError: Input X contains NaN.", "impute"),
+    ("ValueError: Input contains infinity or a value too large for dtype('float64').", "never to `y` itself"),
     ("KeyError: 'Agee'", "exact column names"),
     ("KeyboardInterrupt", "use a regressor"),
     ("ValueError: Classification metrics can't handle a mix of multiclass and continuous targets",

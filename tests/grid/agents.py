@@ -60,12 +60,17 @@ class Crasher:
         raise RuntimeError("agent bug")
 
 
+SLEEPING = "sleeping"  # the file the sleeper writes once its loop runs
+
+
 class Sleeper:
     """Never finishes on its own: only a stop (or the wall clock) ends it."""
 
     name = "grid-sleeper"
 
     def run(self, task, sandbox, llm, run_dir: Path) -> AgentResult:
+        sandbox.shell.run("true", timeout=60)
+        (run_dir / SLEEPING).touch()  # its sandbox answers: a stop from now on interrupts a running agent
         while True:
             sandbox.shell.run("sleep 1", timeout=30)
 

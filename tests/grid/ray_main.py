@@ -17,6 +17,7 @@ from bench.hardware import detect
 from bench.runner import RunSpec
 from scaffolds.core.llm.testing import ScriptedServer
 
+from .agents import SLEEPING
 from .conftest import COMPETITIONS, solution_for
 
 AGENTS = ("grid-oneshot", "grid-sample", "grid-dies-once")
@@ -38,9 +39,9 @@ def cancel_a_running_run(executor: RayExecutor, template: RunSpec, out: Path) ->
     executor.start(replace(template, agent="grid-sleeper", competition=COMPETITIONS[0], run_dir=str(run_dir),
                            models=(("main", "openai/none"),)))
     deadline = time.monotonic() + 300
-    while not (run_dir / "spec.json").is_file() and time.monotonic() < deadline:
+    # Its agent's loop, not only its spec: on a loaded machine the sandbox may still be starting 2 s later.
+    while not (run_dir / SLEEPING).is_file() and time.monotonic() < deadline:
         time.sleep(0.2)
-    time.sleep(2.0)
     started = time.monotonic()
     executor.cancel()
     return time.monotonic() - started

@@ -19,6 +19,7 @@ from bench.runner import RunSpec
 from bench.snapshots import Snapshotter, read_index
 from scaffolds.core.task import TaskLimits
 
+from .agents import SLEEPING
 from .synthetic import write_group
 
 
@@ -36,7 +37,7 @@ def test_a_crashing_run_is_retried_then_recorded_failed_and_a_dead_worker_is_ret
     assert result.statuses == {crasher.name: Status.FAILED, dies.name: Status.DONE}
     attempts = read_attempts(crasher)
     assert [a["outcome"] for a in attempts] == ["crashed", "crashed"]
-    assert all("agent bug" in a["message"] for a in attempts)
+    assert all("agent bug" in a["message"] for a in attempts), attempts
     assert (crasher / "previous" / "record.1.json").is_file() and read_record(crasher)["status"] == "error"
     # The worker that died left no record: its exit code is the reason; the retry resumed in place.
     (died,) = read_attempts(dies)
@@ -50,16 +51,15 @@ def test_a_crashing_run_is_retried_then_recorded_failed_and_a_dead_worker_is_ret
 
 
 class StopAfterFirstStart:
-    """A `Progress` that presses Ctrl-C once the first run has written its spec (it is running)."""
+    """A `Progress` that presses Ctrl-C once the first run's agent is running (the sleeper's mark)."""
 
     def initial(self, spec, status) -> None:
         pass
 
     def started(self, spec) -> None:
         deadline = time.monotonic() + 120
-        while not (Path(spec.run_dir) / "spec.json").is_file() and time.monotonic() < deadline:
+        while not (Path(spec.run_dir) / SLEEPING).is_file() and time.monotonic() < deadline:
             time.sleep(0.1)
-        time.sleep(1.0)
         raise KeyboardInterrupt
 
     def ended(self, spec, status) -> None:

@@ -37,8 +37,8 @@ def condensing_rule(actions: list[Reply], fail_at: int | None = None):
     return rule
 
 
-def blocks(n: int) -> list[Reply]:
-    return [bash(f"echo BLOCK-{k}; seq 1 400") for k in range(n)]
+def blocks(n: int, lines: int = 400) -> list[Reply]:
+    return [bash(f"echo BLOCK-{k}; seq 1 {lines}") for k in range(n)]
 
 
 def test_older_turns_are_condensed_before_the_context_fills(titanic, titanic_sandbox, tmp_path):
@@ -121,3 +121,27 @@ def _turns(run_dir):
     if not path.exists():
         return []
     return [line for line in path.read_text().splitlines() if '"type": "turn"' in line]
+
+
+def test_a_target_fraction_condenses_rarely_keeping_only_the_turns_that_fit(titanic, titanic_sandbox, tmp_path):
+    """Each condensation makes a local server read the prompt anew from the first forgotten turn: one that
+    frees a single turn repeats at every step. condenser.target_fraction keeps fewer of the latest turns so
+    that the next few steps fit; without it, keep_last is always kept."""
+    sb = titanic_sandbox
+    counts = {}
+    for target in ("null", "0.3"):
+        run_dir = tmp_path / f"run-{target}"
+        overrides = ["condenser.max_input_tokens=5000", "condenser.keep_first=0", "condenser.keep_last=4",
+                     "condenser.summary_tokens=100", f"condenser.target_fraction={target}", "aids=false"]
+        result, _ = run_agent(sb, task_for(titanic, sb, steps=10), run_dir, rule=condensing_rule(blocks(10, lines=120)),
+                              overrides=overrides)
+        assert result.steps == 10
+        condensations = [r for r in trajectory(run_dir) if r["type"] == "condensation"]
+        counts[target] = [(c["step"], c["keep_last"], c["tokens_after"]) for c in condensations]
+    # without it: a condensation at every step from the fifth on, each freeing one turn
+    assert [step for step, *_ in counts["null"]] == [5, 6, 7, 8, 9], counts
+    assert all(kept == 4 for _, kept, _ in counts["null"])
+    # with it: fewer turns kept, a shorter prompt after each, and steps in between without one
+    lowest_without = min(after for *_, after in counts["null"])
+    assert counts["0.3"] and all(kept < 4 and after < lowest_without for _, kept, after in counts["0.3"]), counts
+    assert len(counts["0.3"]) <= 2, counts

@@ -31,6 +31,13 @@ from scaffolds.openhands.trajectory import Trajectory, TrajectoryError
      "<execute_bash>ls</execute_bash>"),
     ("<execute_bash>\nexit\n</execute_bash>", "finish", None, "<execute_bash>\nexit\n</execute_bash>"),
     ("Could you tell me which metric to use?", "message", None, "Could you tell me which metric to use?"),
+    # a block that holds nothing but another block is that block: CodeAct looked for <finish> first
+    ("<execute_ipython>\n<finish></finish></execute_ipython>", "finish", None,
+     "<execute_ipython>\n<finish></finish></execute_ipython>"),
+    ("<execute_ipython><execute_bash>ls</execute_bash></execute_ipython>", "execute_bash", "ls",
+     "<execute_ipython><execute_bash>ls</execute_bash></execute_ipython>"),
+    ("<execute_ipython>print('<finish></finish>')</execute_ipython>", "execute_ipython_cell",
+     "print('<finish></finish>')", "<execute_ipython>print('<finish></finish>')</execute_ipython>"),
 ])
 def test_text_tags_follow_codeact_1_8(reply, tool, arg, kept):
     action, history = parse_tags(reply)
@@ -113,6 +120,9 @@ def test_presets_and_overrides():
         load_config("default", ["fixes.nope=1"])
     with pytest.raises(ConfigError, match="function_calling"):
         load_config("default", ["actions.function_calling=xml"])
+    assert load_config("default").condenser.target_fraction == 0.45 and mle.condenser.target_fraction is None
+    with pytest.raises(ConfigError, match="target_fraction must be null or in"):
+        load_config("default", ["condenser.target_fraction=0.9"])  # above the trigger: it would never fit
     with pytest.raises(ConfigError, match="unknown preset"):
         load_config("fast")
 
