@@ -215,10 +215,10 @@ def host_data_aids(sandbox: object, aid: AidSwitches, data_dir: str, submission_
     if read is None:
         return DataAids()
     train, layout = read
-    schema = describe(train, layout, data_dir, submission_path, metric_name, aid.shows_task_lines) \
+    kinds = _kinds(train, _features(train, layout))  # the slow part on a big table: once for both
+    schema = describe(train, layout, data_dir, submission_path, metric_name, aid.shows_task_lines, kinds) \
         if aid.data_schema else ""
-    lines = _task_lines(layout, _kinds(train, _features(train, layout))) if aid.shows_task_lines else ""
-    return DataAids(schema=schema, task_lines=lines)
+    return DataAids(schema=schema, task_lines=_task_lines(layout, kinds) if aid.shows_task_lines else "")
 
 
 def _read_layout(root: Path) -> tuple[pd.DataFrame, Layout] | None:
@@ -240,11 +240,11 @@ def _features(train: pd.DataFrame, layout: Layout) -> list[str]:
 
 
 def describe(train: pd.DataFrame, layout: Layout, data_dir: str, submission_path: str, metric_name: str,
-             task_lines: bool = False) -> str:
+             task_lines: bool = False, kinds: dict[str, list[str]] | None = None) -> str:
     """The schema text for a training frame and its layout (shared by real tasks and the worked example,
-    so the example's schema reads exactly like the task's)."""
+    so the example's schema reads exactly like the task's); `kinds`: the features' kinds, when known."""
     features = _features(train, layout)
-    kinds = _kinds(train, features)
+    kinds = kinds or _kinds(train, features)
     missing = {c: f"{int(n)} missing" for c, n in train[features].isna().sum().items() if n}
     levels = {c: f"{train[c].nunique()} values" + (f", {missing[c]}" if c in missing else "")
               for c in kinds["categorical"]}
