@@ -321,18 +321,18 @@ class _Session:
             window = min(window, self.cfg.condenser.max_input_tokens)
         return window
 
-    def _room_after_condensing(self, window: int, tokens: int) -> tuple[int | None, Callable[[Turn], int] | None]:
-        """condenser.target_fraction as `memory.plan` takes it: the tokens left for the kept turns and the
-        summary once the system prompt and task are counted, and a turn's tokens; (None, None) when unset."""
-        target = self.cfg.condenser.target_fraction
-        if target is None:
-            return None, None
+    def _fits_after_condensing(self, window: int, tokens: int) -> Callable[[list[Turn]], bool] | None:
+        """condenser.target_fraction as `memory.plan` takes it: whether the kept turns, the summary, the
+        system prompt and the task fit in that share of the window (`tokens`: the prompt now); None when unset."""
+        cfg = self.cfg.condenser
+        if cfg.target_fraction is None:
+            return None
 
-        def size(turn: Turn) -> int:
-            return self.llm.count_message_tokens(turn.messages)
+        def size(turns: list[Turn]) -> int:
+            return sum(self.llm.count_message_tokens(turn.messages) for turn in turns)
 
-        head = tokens - sum(map(size, self.conv.turns))
-        return int(target * window) - head, size
+        head = tokens - size(self.conv.turns)
+        return lambda kept: head + size(kept) + cfg.summary_tokens <= cfg.target_fraction * window
 
     def _maybe_condense(self, trigger: str, force: bool = False) -> float | None:
         """Condense when the prompt passes the trigger (or when forced); the seconds it took, or None
@@ -343,7 +343,7 @@ class _Session:
         before = self.conv.tokens(self.llm, self.tools)
         if not force and before <= self.cfg.condenser.trigger_fraction * window:
             return 0.0
-        kept = memory.plan(self.conv, self.cfg.condenser, force, *self._room_after_condensing(window, before))
+        kept = memory.plan(self.conv, self.cfg.condenser, force, self._fits_after_condensing(window, before))
         if kept is None:
             logger.warning("the conversation (%d tokens) is over the condensation trigger but too short to condense",
                            before)

@@ -54,20 +54,18 @@ class Conversation:
 
 
 def plan(conv: Conversation, cfg: CondenserConfig, force: bool = False,
-         room: int | None = None, size: Callable[[Turn], int] | None = None) -> tuple[int, int] | None:
+         fits: Callable[[list[Turn]], bool] | None = None) -> tuple[int, int] | None:
     """(keep_first, keep_last) for the next condensation, or None when nothing can be forgotten.
     Fewer of the latest turns are kept when the conversation is short; the first turns are given up
-    only when forced (the context window overflowed). With `room` (tokens for the turns, the summary
-    included) and `size` (a turn's tokens), the latest turns kept are only as many as fit in it (at least
-    one), so that one condensation makes room for several steps rather than one."""
+    only when forced (the context window overflowed). With `fits` (do these kept turns leave the room
+    wanted?), the latest turns kept are only as many as fit (at least one), so that one condensation
+    makes room for several steps rather than one."""
     n = len(conv.turns)
     firsts = range(min(cfg.keep_first, n), -1, -1) if force else [cfg.keep_first]
     for keep_first in firsts:
         for keep_last in range(min(cfg.keep_last, n - keep_first - 1), 0, -1):
             middle = conv.turns[keep_first: n - keep_last]
-            kept = [*conv.turns[:keep_first], *conv.turns[n - keep_last:]]
-            if keep_last > 1 and room is not None and size is not None and \
-                    sum(map(size, kept)) + cfg.summary_tokens > room:
+            if keep_last > 1 and fits is not None and not fits([*conv.turns[:keep_first], *conv.turns[n - keep_last:]]):
                 continue
             # worth it only if it forgets a real turn (not just re-summarise a lone summary)
             if any(t.kind == "step" for t in middle):
