@@ -120,6 +120,10 @@ class Kernel:
         if self._owner is None:
             return
         with safefs.open_dir(self._host_kernels, self._dir.name) as dfd:
+            # ipykernel reads kernel.json again after binding its sockets, so the dir never passes through
+            # root-owned 0700 (the kernel then exited with EACCES). The mode is set again once root owns
+            # it: until then the agent could change it.
+            os.fchmod(dfd, 0o755)
             os.fchown(dfd, 0, 0)
             os.fchmod(dfd, 0o755)
             for n in names:

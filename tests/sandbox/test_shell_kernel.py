@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import time
 import urllib.request
 from pathlib import Path
@@ -253,3 +255,27 @@ def test_read_file_is_capped(sb):
     assert len(sb.read_file("working/big.bin", max_bytes=3000)) == 3000
     with pytest.raises(FileTooLarge):
         sb.read_file("working/big.bin", max_bytes=2999)
+
+
+def test_kernel_dir_stays_readable_while_handed_to_root(sb, backend, monkeypatch):
+    """ipykernel reads its connection file again after binding its sockets; the host hands the dir to root
+    at about that time, and a root-owned 0700 moment made the kernel exit with EACCES (a CI failure)."""
+    dir_states: list[tuple[int, int]] = []  # (owner, mode) of a directory after each chown or chmod
+
+    def record(call):
+        def wrapped(fd, *args):
+            call(fd, *args)
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                dir_states.append((st.st_uid, stat.S_IMODE(st.st_mode)))
+        return wrapped
+
+    monkeypatch.setattr(os, "fchown", record(os.fchown))
+    monkeypatch.setattr(os, "fchmod", record(os.fchmod))
+    assert sb.kernel.execute("print(1)").stdout == "1\n"
+    if backend == "local":  # the kernel runs as the host's user: nothing is handed over
+        assert dir_states == []
+        return
+    for uid, mode in dir_states:
+        assert uid != 0 or mode & 0o005 == 0o005, f"the dir was root-owned with mode {mode:o}: the kernel cannot read"
+    assert dir_states[-1] == (0, 0o755)
