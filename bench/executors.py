@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bench.runner import RunSpec
-from bench.worker import process_main, run_in_group
+from bench.worker import dropped_interrupts_redelivered, process_main, run_in_group
 from scaffolds.core.llm.models import configure_tiktoken_cache
 
 WORKER_LOG = "worker.log"
@@ -209,7 +209,8 @@ def ray_task(spec_dict: dict[str, Any]) -> dict[str, Any]:
     root = logging.getLogger()
     root.addHandler(handler)
     try:
-        code = run_in_group(spec)
+        with dropped_interrupts_redelivered():
+            code = run_in_group(spec)
     finally:
         root.removeHandler(handler)
         handler.close()

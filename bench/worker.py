@@ -16,6 +16,7 @@ reason is the last line of worker.log); 130 interrupted.
 
 from __future__ import annotations
 
+import _thread
 import logging
 import multiprocessing
 import os
@@ -23,6 +24,8 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,7 @@ from bench.runner import RunBusy, RunError, RunSpec, run_one
 log = logging.getLogger(__name__)
 
 LOCK_WAIT_S = 180.0
+REDELIVER_AFTER_S = 0.05
 EXIT_OK, EXIT_NOT_STARTED, EXIT_INTERRUPTED = 0, 2, 130
 
 
@@ -73,6 +77,28 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+@contextmanager
+def dropped_interrupts_redelivered() -> Iterator[None]:
+    """Python runs a signal's handler at the next point where it checks for signals. Where that point cannot
+    raise (an at-fork callback, such as logging's lock release after each sandbox spawn, or a `__del__`),
+    the KeyboardInterrupt is printed as "Exception ignored" and dropped, and the run went on as if never
+    stopped: a run of the kill -9 grid test finished instead of being interrupted, and a cancelled Ray task
+    slept on until it was killed without a record. Within this block, a dropped KeyboardInterrupt interrupts
+    the main thread again, from another thread, so that it lands where it can be raised."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        previous(unraisable)
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            threading.Timer(REDELIVER_AFTER_S, _thread.interrupt_main).start()
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+
+
 def _watch_parent() -> None:
     """SIGTERM this process when the process that started it dies (even by kill -9)."""
     parent = multiprocessing.parent_process()
@@ -105,7 +131,8 @@ def process_main(spec_dict: dict[str, Any], log_path: str) -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, force=True,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        code = run_in_group(RunSpec.from_dict(spec_dict))
+        with dropped_interrupts_redelivered():
+            code = run_in_group(RunSpec.from_dict(spec_dict))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr, flush=True)
         code = EXIT_INTERRUPTED

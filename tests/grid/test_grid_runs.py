@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +22,7 @@ from bench.snapshots import Snapshotter, read_index
 from scaffolds.core.task import TaskLimits
 
 from .agents import SLEEPING
+from .conftest import REPO
 from .synthetic import write_group
 
 
@@ -164,3 +167,33 @@ def test_the_snapshotter_prefers_a_fresh_best_file_and_never_follows_a_link(tmp_
     finally:
         snapper.stop()
     assert [e["file"] is None for e in read_index(run_dir)] == [True, False, False, False]
+
+
+DROPPED_STOP = """
+import contextlib, os, signal, subprocess, sys, time
+from bench.worker import _interrupt, dropped_interrupts_redelivered
+signal.signal(signal.SIGINT, _interrupt)
+landed = []
+def after_fork_in_parent():  # the stop signal's handler, run here as it was inside logging's lock release
+    if not landed:
+        landed.append(True)
+        _interrupt(signal.SIGTERM, None)
+os.register_at_fork(after_in_parent=after_fork_in_parent)
+try:
+    with dropped_interrupts_redelivered() if sys.argv[1] == "on" else contextlib.nullcontext():
+        subprocess.run(["true"], preexec_fn=lambda: None)  # a sandbox spawn: Python's fork callbacks run
+        time.sleep(3)  # the rest of the run
+    print("went on")
+except KeyboardInterrupt as exc:
+    print("stopped:", exc)
+"""
+
+
+@pytest.mark.parametrize("redeliver", [True, False])
+def test_a_stop_that_python_dropped_in_a_fork_callback_still_stops_the_run(redeliver):
+    """A worker's SIGTERM landed in an at-fork callback; Python printed "Exception ignored" and the run went
+    on, finishing instead of writing "interrupted" (kill -9 grid test) or sleeping until killed (Ray)."""
+    done = subprocess.run([sys.executable, "-c", DROPPED_STOP, "on" if redeliver else "off"], cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+    assert "Exception ignored" in done.stderr and "KeyboardInterrupt: signal 15" in done.stderr
+    assert done.stdout.strip() == ("stopped: signal 2" if redeliver else "went on"), done.stderr
