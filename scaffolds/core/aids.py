@@ -308,7 +308,7 @@ def _target_kind(column: pd.Series) -> str:
 
 
 _EXAMPLE = '''\
-# Made-up task: predict `churned` (0 or 1) for each customer in test.csv; metric: accuracy.
+# Made-up task: predict `hatched` (0 or 1) for each egg in test.csv; metric: accuracy.
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
@@ -322,9 +322,9 @@ from sklearn.metrics import accuracy_score            # <- task: the task's metr
 # ---- the facts of this task: the only lines to change for another task are marked "<- task" ----
 DATA_DIR = "{data_dir}"
 SUBMISSION_PATH = "{submission_path}"
-ID, TARGET = "customer_id", "churned"                 # <- task: id and target columns
-NUMERIC = ["age", "monthly_fee", "months_active"]     # <- task: numeric feature columns
-CATEGORICAL = ["plan", "region"]                      # <- task: string feature columns (free text left out)
+ID, TARGET = "egg_id", "hatched"                      # <- task: id and target columns
+NUMERIC = ["weight_g", "shell_mm", "days_warmed"]     # <- task: numeric feature columns
+CATEGORICAL = ["feed", "coop"]                        # <- task: string feature columns (free text left out)
 
 
 def metric(y_true, model, X):                         # <- task: the task's metric
@@ -360,24 +360,24 @@ print("Saved", len(submission), "rows to", SUBMISSION_PATH)
 
 
 # the made-up data's columns, as `_EXAMPLE` and `example_schema` name them
-EXAMPLE_COLUMNS = ("customer_id", "churned", "age", "monthly_fee", "months_active", "plan", "region", "notes")
+EXAMPLE_COLUMNS = ("egg_id", "hatched", "weight_g", "shell_mm", "days_warmed", "feed", "coop", "notes")
 
 
 def example_schema(data_dir: str, submission_path: str, task_lines: bool = False) -> str:
     """The made-up task's data schema, written the way `data_schema` describes a real task."""
     rows = 400
     train = pd.DataFrame({
-        "customer_id": [f"c{i:04d}" for i in range(rows)],
-        "age": [18 + i % 60 for i in range(rows)],
-        "monthly_fee": [9.5 + (i * 7) % 90 for i in range(rows)],
-        "months_active": [None if i % 9 == 0 else i % 48 for i in range(rows)],
-        "plan": [("basic", "pro", "family")[i % 3] for i in range(rows)],
-        "region": [None if i % 25 == 0 else ("north", "south", "east", "west")[i % 4] for i in range(rows)],
-        "notes": [f"called support about invoice {i} and asked for a discount" for i in range(rows)],
-        "churned": [int(i % 5 == 0) for i in range(rows)],
+        "egg_id": [f"e{i:04d}" for i in range(rows)],
+        "weight_g": [48 + i % 25 for i in range(rows)],
+        "shell_mm": [0.28 + (i * 7) % 13 / 100 for i in range(rows)],
+        "days_warmed": [None if i % 9 == 0 else i % 22 for i in range(rows)],
+        "feed": [("grain", "mash", "pellet")[i % 3] for i in range(rows)],
+        "coop": [None if i % 25 == 0 else ("north", "south", "east", "west")[i % 4] for i in range(rows)],
+        "notes": [f"turned by hand on day {i % 21} and candled twice before the last check" for i in range(rows)],
+        "hatched": [int(i % 5 == 0) for i in range(rows)],
     })
-    columns = [c for c in train.columns if c != "churned"]
-    layout = Layout("train.csv", "test.csv", 100, "customer_id", ["churned"], "customer_id,churned", "c0400,0",
+    columns = [c for c in train.columns if c != "hatched"]
+    layout = Layout("train.csv", "test.csv", 100, "egg_id", ["hatched"], "egg_id,hatched", "e0400,0",
                     columns)
     return describe(train, layout, data_dir, submission_path, "accuracy", task_lines)
 

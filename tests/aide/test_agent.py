@@ -219,7 +219,7 @@ def test_small_model_aids_shape_the_prompts_and_switch_off(titanic, open_titanic
     assert ("# Data schema" in draft) is aids and ("header exactly `PassengerId,Survived`" in draft) is aids
     assert ("# Example solution for another task" in draft) is aids
     assert ('ID, TARGET = "PassengerId", "Survived"\n      NUMERIC = [' in draft) is aids  # aids.task_lines
-    assert ('ID, TARGET = "customer_id", "churned"\n      NUMERIC = [' in draft) is aids  # ...and the example's
+    assert ('ID, TARGET = "egg_id", "hatched"\n      NUMERIC = [' in draft) is aids  # ...and the example's
     assert ("# Data overview" in draft) is not aids
     assert ("The previous script failed here" in debug) is aids
     if aids:

@@ -143,20 +143,20 @@ def test_worked_example_runs_and_writes_the_submission_format_it_teaches(tmp_pat
     data = tmp_path / "data"
     data.mkdir()
     rows = 60
-    frame = pd.DataFrame({"customer_id": range(rows), "age": [20 + i % 30 for i in range(rows)],
-                          "monthly_fee": [9.5 + i for i in range(rows)],
-                          "months_active": [None if i % 7 == 0 else i for i in range(rows)],
-                          "plan": ["basic", "pro", None][0:3] * 20, "region": ["n", "s", "e", "w"] * 15,
-                          "notes": ["x"] * rows, "churned": [i % 2 for i in range(rows)]})
+    frame = pd.DataFrame({"egg_id": range(rows), "weight_g": [40 + i % 30 for i in range(rows)],
+                          "shell_mm": [0.3 + i / 100 for i in range(rows)],
+                          "days_warmed": [None if i % 7 == 0 else i for i in range(rows)],
+                          "feed": ["grain", "mash", None][0:3] * 20, "coop": ["n", "s", "e", "w"] * 15,
+                          "notes": ["x"] * rows, "hatched": [i % 2 for i in range(rows)]})
     frame.to_csv(data / "train.csv", index=False)
-    frame.drop(columns="churned").to_csv(data / "test.csv", index=False)
+    frame.drop(columns="hatched").to_csv(data / "test.csv", index=False)
     script = tmp_path / "solution.py"
     script.write_text(worked_example(str(data), str(tmp_path / "submission.csv")))
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "Validation score:" in done.stdout
     submission = pd.read_csv(tmp_path / "submission.csv")
-    assert list(submission.columns) == ["customer_id", "churned"] and len(submission) == rows
+    assert list(submission.columns) == ["egg_id", "hatched"] and len(submission) == rows
 
 
 def test_the_worked_example_imports_everything_before_its_first_statement() -> None:
@@ -197,18 +197,18 @@ def test_error_focus_names_the_closest_real_column_to_a_missing_one(tabular: Pat
 
 def test_a_key_error_on_the_examples_columns_shows_this_datas_task_lines(tabular: Path) -> None:
     """A model that kept the worked example's names gets every line to replace at once, not the closest
-    column to one name per turn (CodeAct renamed `monthly_fee` alone, then failed on `age`)."""
+    column to one name per turn (CodeAct renamed the example's fee column alone, then failed on its age)."""
     code = worked_example("/d", "/s.csv")
     output = ('Traceback (most recent call last):\n  File "/home/s.py", line 31, in <module>\n'
-              'KeyError: "[\'monthly_fee\', \'plan\'] not in index"\n')
+              'KeyError: "[\'shell_mm\', \'feed\'] not in index"\n')
     block = _host_aids(tabular, AidSwitches(worked_example=True, task_lines=True)).task_lines
     assert block and block == data_schema(tabular, "/d", "/s.csv", task_lines=True).split("this data:\n")[1]
-    focus = error_focus(code, output, "s.py", ["monthly_charges", "plan_type"], block)
-    assert "`monthly_fee`, `plan` are columns of the worked example's made-up data" in focus
+    focus = error_focus(code, output, "s.py", ["shell_size", "feed_type"], block)
+    assert "`shell_mm`, `feed` are columns of the worked example's made-up data" in focus
     assert focus.endswith(block) and "closest" not in focus
-    assert "The data has no column `monthly_fee`; the closest is `monthly_charges`." in \
-        error_focus(code, output, "s.py", ["monthly_charges"])  # with the aid off, as before
-    other = output.replace("monthly_fee', 'plan", "Fare")  # not the example's names: nothing added
+    assert "The data has no column `shell_mm`; the closest is `shell_size`." in \
+        error_focus(code, output, "s.py", ["shell_size"])  # with the aid off, as before
+    other = output.replace("shell_mm', 'feed", "Fare")  # not the example's names: nothing added
     assert "made-up" not in error_focus(code, other, "s.py", (), block)
 
 
@@ -286,13 +286,13 @@ def test_the_example_schema_names_what_the_example_script_uses() -> None:
     or the model learns to ignore the schema."""
     schema = example_schema("/d", "/s.csv")
     script = worked_example("/d", "/s.csv")
-    for line in ('NUMERIC = ["age", "monthly_fee", "months_active"]', 'CATEGORICAL = ["plan", "region"]',
-                 'ID, TARGET = "customer_id", "churned"'):
+    for line in ('NUMERIC = ["weight_g", "shell_mm", "days_warmed"]', 'CATEGORICAL = ["feed", "coop"]',
+                 'ID, TARGET = "egg_id", "hatched"'):
         assert line in script
-    assert 'Numeric feature columns: ["age", "monthly_fee", "months_active"]' in schema
-    assert 'Categorical feature columns' in schema and '["plan", "region"]' in schema
+    assert 'Numeric feature columns: ["weight_g", "shell_mm", "days_warmed"]' in schema
+    assert 'Categorical feature columns' in schema and '["feed", "coop"]' in schema
     assert '["notes"]' in schema and '"notes"' not in script.split("# ---- the solution")[0].split("CATEGORICAL")[1]
-    assert "header exactly `customer_id,churned`" in schema and "accuracy" in schema
+    assert "header exactly `egg_id,hatched`" in schema and "accuracy" in schema
     task_lines = example_schema("/d", "/s.csv", task_lines=True).split("written for this data:\n")[1]
     code_lines = [line.split("#")[0].rstrip() for line in script.splitlines()]
     assert all(line.strip() in code_lines for line in task_lines.splitlines())  # the same lines, as written

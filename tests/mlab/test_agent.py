@@ -287,7 +287,7 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(run_mlab, on):
         assert "Check /home/submission/submission.csv with Validate Submission" in shown
     edit_prompt = next(r["messages"][0]["content"] for r in run.requests
                        if str(r["messages"][0]["content"]).startswith("Here is a Python script"))
-    assert ("Facts that help" in edit_prompt) is on and ("customer_id" in edit_prompt) is on
+    assert ("Facts that help" in edit_prompt) is on and ("egg_id" in edit_prompt) is on
     assert ('ID, TARGET = "PassengerId", "Survived"' in edit_prompt) is on  # the task lines, for a new script
     executed = run.steps[2]["observation"]
     assert "KeyError" in executed and ("Fix this first" in executed) is on
@@ -321,7 +321,7 @@ def test_the_edit_model_gets_this_datas_facts_for_a_new_script_and_for_a_change(
     assert "made-up task" not in change and "Facts about this task's data" not in new
 
 
-COPIED = 'import pandas as pd\n\ntrain = pd.read_csv("data/train.csv")\nprint(train[["plan", "region"]].mean())\n'
+COPIED = 'import pandas as pd\n\ntrain = pd.read_csv("data/train.csv")\nprint(train[["feed", "coop"]].mean())\n'
 
 
 def test_a_failed_script_run_again_unchanged_is_called_so_and_example_columns_get_the_task_lines(run_mlab):
@@ -329,11 +329,11 @@ def test_a_failed_script_run_again_unchanged_is_called_so_and_example_columns_ge
     fix was made; with aids.task_lines a KeyError on the worked example's columns shows this data's lines."""
     run_ = say("Execute Script", {"script_name": "train.py"})
     model = Model(main=[edit(), run_, run_, edit(what="fix it"), run_], max_steps=5,
-                  edits=[fenced(COPIED), fenced(COPIED.replace("region", "Region"))])
+                  edits=[fenced(COPIED), fenced(COPIED.replace("coop", "Coop"))])
     run = run_mlab(model, steps=5, overrides=["aids.task_lines=true"])
     first, again, after_edit = (run.steps[i]["observation"] for i in (1, 2, 4))
     unchanged = "train.py has not changed since its last run, which failed too"
     assert unchanged not in first and unchanged not in after_edit
     assert again.startswith(f"The script failed. Fix this first:\n{unchanged}")
-    assert "`plan`, `region` are columns of the worked example's made-up data" in first
+    assert "`feed`, `coop` are columns of the worked example's made-up data" in first
     assert 'ID, TARGET = "PassengerId", "Survived"' in first and "closest" not in first

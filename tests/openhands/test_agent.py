@@ -116,7 +116,7 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(titanic, titanic
     script = f"{sb.paths.code}/train.py"
     replies = [editor("create", script, file_text=CRASH.format(data=sb.paths.data)),
                bash(f"cd {sb.paths.code} && python train.py"),
-               ipython("import pandas as pd\nframe = pd.DataFrame({'a': [1]})\nframe['plan'].sum()")]
+               ipython("import pandas as pd\nframe = pd.DataFrame({'a': [1]})\nframe['coop'].sum()")]
     run_dir = tmp_path / "run"
     _, requests = run_agent(sb, task_for(titanic, sb, steps=3), run_dir, replies, overrides=[f"aids={str(on).lower()}"])
     task_message = requests[0]["messages"][1]["content"]
@@ -124,17 +124,17 @@ def test_small_model_aids_are_shown_when_on_and_absent_when_off(titanic, titanic
     assert ("header exactly `PassengerId,Survived`" in task_message) is on
     assert ("scored with the metric `accuracy`" in task_message) is on
     assert ('ID, TARGET = "PassengerId", "Survived"\n      NUMERIC = [' in task_message) is on  # aids.task_lines
-    assert ("solves a different, made-up task" in task_message) is on and ("customer_id" in task_message) is on
+    assert ("solves a different, made-up task" in task_message) is on and ("egg_id" in task_message) is on
     assert ("Reply now with your version of this script in one execute_ipython_cell call" in task_message) is on
     _, ran, cell = (t["observation"]["text"] for t in turns(run_dir))
     assert "KeyError" in ran and "KeyError" in cell
     assert ran.startswith("Fix this first:\nThe script stopped at line 4: `print(train[\"Fares\"].mean())`\n"
                           "with KeyError: 'Fares'\nUsual cause: a column or key") is on
     assert ("The data has no column `Fares`; the closest is `Fare`." in ran) is on  # read from the host's data
-    assert cell.startswith("Fix this first:\nThe script stopped at line 3: `frame['plan'].sum()`\n"
-                           "with KeyError: 'plan'") is on
+    assert cell.startswith("Fix this first:\nThe script stopped at line 3: `frame['coop'].sum()`\n"
+                           "with KeyError: 'coop'") is on
     # aids.task_lines: the worked example's column, answered with this data's lines
-    assert ("`plan` is a column of the worked example's made-up data, not of this data. Replace" in cell) is on
+    assert ("`coop` is a column of the worked example's made-up data, not of this data. Replace" in cell) is on
     assert ('\n      ID, TARGET = "PassengerId", "Survived"\n      NUMERIC = [' in cell) is on
     assert cell.endswith("send this whole cell again as a new cell, with the error fixed. A cell is not saved "
                          "in any\nfile, so no shell command can run it.]") is on
