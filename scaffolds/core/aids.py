@@ -526,6 +526,11 @@ _HINTS: tuple[tuple[str, str, str], ...] = (
     ("ValueError", "contains infinity", "a number overflowed, usually `np.exp`/`np.expm1` of values that are not "
                                         "logs (a raw target, or a prediction of one): apply `np.expm1` only to "
                                         "what a model fitted on `np.log1p(y)` predicts, never to `y` itself."),
+    # CodeAct on gunpoint (no string columns) wrote `CATEGORICAL = ["id", "label"]`, four cells running
+    ("ValueError", "Some column names are not columns of the dataframe",
+     "a column list of the pipeline (NUMERIC, CATEGORICAL) names columns that the X it is fitted on does not "
+     "hold: list only this data's feature columns, never the id or the target, and write `[]` for a kind of "
+     "column this data has none of."),
     ("ValueError", "", "an argument has the wrong value, shape or type: read the message and the line."),
     ("TypeError", "unexpected keyword argument 'squared'", "this scikit-learn has no `squared=` argument any more: "
                                                            "use `root_mean_squared_error(y_true, y_pred)` from "

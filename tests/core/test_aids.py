@@ -302,6 +302,7 @@ def test_the_example_schema_names_what_the_example_script_uses() -> None:
     ("NameError: name 'pd' is not defined", "import pandas as pd"),
     ("ValueError: could not convert string to float: 'male'", "categorical"),
     ("ValueError: Input X contains NaN.", "impute"),
+    ("ValueError: Some column names are not columns of the dataframe: {'label', 'id'}", "never the id or the target"),
     ("ValueError: Input contains infinity or a value too large for dtype('float64').", "never to `y` itself"),
     ("KeyError: 'Agee'", "exact column names"),
     ("KeyboardInterrupt", "use a regressor"),
