@@ -462,7 +462,10 @@ _QUOTED = re.compile(r"'([^'\n]{1,80})'|" + r'"([^"\n]{1,80})"')
 
 
 def _missing_keys(exception: str) -> list[str]:
-    """The keys a KeyError names ([] for any other exception)."""
+    """The keys a KeyError names, or the columns scikit-learn's ColumnTransformer did not find ([] for any
+    other exception)."""
+    if exception.startswith("ValueError") and "not columns of the dataframe" in exception:
+        return [single or double for single, double in _QUOTED.findall(exception.partition(":")[2])]
     if not exception.startswith("KeyError"):
         return []
     message = exception.partition(":")[2].strip()
@@ -471,13 +474,30 @@ def _missing_keys(exception: str) -> list[str]:
     return [single or double for single, double in _QUOTED.findall(message)]
 
 
+_ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w\s,]*?)\s*=(?!=)")
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
 def _key_source(lines: list[str], exception: str, failing: int | None) -> str:
     """For a KeyError, the line that writes the missing key: it is usually set far above the line
-    that fails (a column list, a target name), and that is the line to fix."""
+    that fails (a column list, a target name), and that is the line to fix. Of several lines that write
+    it, first one that assigns a name the failing line uses, then a list: CodeAct put the target in
+    `CATEGORICAL = ["id", "label"]`, failed at `test[NUMERIC + CATEGORICAL]`, and was sent to the
+    `ID, TARGET = "id", "label"` line instead, which it then kept."""
+    used = set(_NAME.findall(lines[failing - 1])) if failing and 1 <= failing <= len(lines) else set()
+
+    def rank(numbered: tuple[int, str]) -> tuple[bool, bool, int]:
+        number, line = numbered
+        assigned = _ASSIGNED.match(line)
+        names = set(_NAME.findall(assigned[1])) if assigned else set()
+        return not names & used, "[" not in line, number
+
     for key in _missing_keys(exception):
-        for number, line in enumerate(lines, 1):
-            if number != failing and (f'"{key}"' in line or f"'{key}'" in line):
-                return f"`{key}` is written at line {number}: `{line.strip()}`: fix that line."
+        writers = [(number, line) for number, line in enumerate(lines, 1)
+                   if number != failing and (f'"{key}"' in line or f"'{key}'" in line)]
+        if writers:
+            number, line = min(writers, key=rank)
+            return f"`{key}` is written at line {number}: `{line.strip()}`: fix that line."
     return ""
 
 

@@ -184,6 +184,19 @@ def test_error_focus_points_a_key_error_at_the_line_that_writes_the_missing_key(
     assert focus.endswith(source) and ("fix that line" in focus) is bool(source)
 
 
+@pytest.mark.parametrize(("exception", "failing"), [
+    ("KeyError: \"['label'] not in index\"", "X_test = test[NUMERIC + CATEGORICAL]"),
+    ("ValueError: Some column names are not columns of the dataframe: {'label', 'id'}", "model.fit(X, y)"),
+])
+def test_a_missing_key_written_on_two_lines_points_at_the_column_list(exception: str, failing: str) -> None:
+    """CodeAct put the target in CATEGORICAL and was sent to the `ID, TARGET` line, which it then kept."""
+    code = ('ID, TARGET = "id", "label"\nNUMERIC = ["t000", "t001"]\nCATEGORICAL = ["id", "label"]\n'
+            f"X = train[NUMERIC]\n{failing}\n")
+    output = f'Traceback (most recent call last):\n  File "/home/code/s.py", line 5, in <module>\n{exception}\n'
+    assert error_focus(code, output, "s.py").endswith(
+        '`label` is written at line 3: `CATEGORICAL = ["id", "label"]`: fix that line.')
+
+
 def test_error_focus_names_the_closest_real_column_to_a_missing_one(tabular: Path) -> None:
     columns = data_columns(tabular)
     assert columns == ["row_id", "size", "colour", "remark", "label"]
