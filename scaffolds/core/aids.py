@@ -461,10 +461,14 @@ def host_error_focus(sandbox: object, code: str, output: str, script_name: str, 
 _QUOTED = re.compile(r"'([^'\n]{1,80})'|" + r'"([^"\n]{1,80})"')
 
 
+# how scikit-learn's ColumnTransformer names the columns it did not find, when fitting and when predicting
+_COLUMNS_NOT_FOUND = ("not columns of the dataframe", "columns are missing")
+
+
 def _missing_keys(exception: str) -> list[str]:
     """The keys a KeyError names, or the columns scikit-learn's ColumnTransformer did not find ([] for any
     other exception)."""
-    if exception.startswith("ValueError") and "not columns of the dataframe" in exception:
+    if exception.startswith("ValueError") and any(words in exception for words in _COLUMNS_NOT_FOUND):
         return [single or double for single, double in _QUOTED.findall(exception.partition(":")[2])]
     if not exception.startswith("KeyError"):
         return []
@@ -551,6 +555,9 @@ _HINTS: tuple[tuple[str, str, str], ...] = (
      "a column list of the pipeline (NUMERIC, CATEGORICAL) names columns that the X it is fitted on does not "
      "hold: list only this data's feature columns, never the id or the target, and write `[]` for a kind of "
      "column this data has none of."),
+    ("ValueError", "columns are missing", "the model was fitted on columns that the X it predicts on does not "
+                                          "hold: fit and predict on the same feature columns, which never "
+                                          "include the id or the target."),
     ("ValueError", "", "an argument has the wrong value, shape or type: read the message and the line."),
     ("TypeError", "unexpected keyword argument 'squared'", "this scikit-learn has no `squared=` argument any more: "
                                                            "use `root_mean_squared_error(y_true, y_pred)` from "

@@ -187,6 +187,7 @@ def test_error_focus_points_a_key_error_at_the_line_that_writes_the_missing_key(
 @pytest.mark.parametrize(("exception", "failing"), [
     ("KeyError: \"['label'] not in index\"", "X_test = test[NUMERIC + CATEGORICAL]"),
     ("ValueError: Some column names are not columns of the dataframe: {'label', 'id'}", "model.fit(X, y)"),
+    ("ValueError: columns are missing: {'label', 'id'}", "model.predict(X_test)"),
 ])
 def test_a_missing_key_written_on_two_lines_points_at_the_column_list(exception: str, failing: str) -> None:
     """CodeAct put the target in CATEGORICAL and was sent to the `ID, TARGET` line, which it then kept."""
@@ -316,6 +317,7 @@ def test_the_example_schema_names_what_the_example_script_uses() -> None:
     ("ValueError: could not convert string to float: 'male'", "categorical"),
     ("ValueError: Input X contains NaN.", "impute"),
     ("ValueError: Some column names are not columns of the dataframe: {'label', 'id'}", "never the id or the target"),
+    ("ValueError: columns are missing: {'label', 'id'}", "fit and predict on the same feature columns"),
     ("ValueError: Input contains infinity or a value too large for dtype('float64').", "never to `y` itself"),
     ("KeyError: 'Agee'", "exact column names"),
     ("KeyboardInterrupt", "use a regressor"),
