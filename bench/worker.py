@@ -82,9 +82,9 @@ def dropped_interrupts_redelivered() -> Iterator[None]:
     """Python runs a signal's handler at the next point where it checks for signals. Where that point cannot
     raise (an at-fork callback, such as logging's lock release after each sandbox spawn, or a `__del__`),
     the KeyboardInterrupt is printed as "Exception ignored" and dropped, and the run went on as if never
-    stopped: a run of the kill -9 grid test finished instead of being interrupted, and a cancelled Ray task
-    slept on until it was killed without a record. Within this block, a dropped KeyboardInterrupt interrupts
-    the main thread again, from another thread, so that it lands where it can be raised."""
+    stopped (a run of the kill -9 grid test finished instead of being interrupted). Within this block, a
+    dropped KeyboardInterrupt interrupts the main thread again, from another thread, so that it lands where
+    it can be raised."""
     previous = sys.unraisablehook
 
     def hook(unraisable: Any) -> None:
